@@ -1,0 +1,326 @@
+//! The checked model every emitter reads. Building one (see `validate`) guarantees that names are valid and
+//! unique, every reference resolves, and every environment is complete, so emitters never fail.
+
+use std::collections::BTreeMap;
+
+pub use crate::spec::{
+    BearerMethod, DocumentKind, DurableObjectStorage, HttpMethod, KvNamespaceIds, NotFoundHandling, StringFormat,
+};
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub worker: Worker,
+    pub api: Api,
+    pub cors: Option<Cors>,
+    pub oauth: Option<OAuth>,
+    pub mcp: Option<Mcp>,
+    pub bindings: Bindings,
+    pub migrations: Vec<Migration>,
+    /// The default environment first (served by `wrangler dev` and the top level of wrangler.toml), then the
+    /// others by name.
+    pub environments: Vec<Environment>,
+    pub types: BTreeMap<String, TypeDef>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Worker {
+    pub name: String,
+    /// Path of the workers-rs crate, relative to the spec file.
+    pub crate_dir: String,
+    pub compatibility_date: String,
+    pub compatibility_flags: Vec<String>,
+    pub environment_var: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cors {
+    pub allow_origins: Vec<String>,
+    pub allow_credentials: bool,
+    pub allow_headers: Vec<String>,
+    pub expose_headers: Vec<String>,
+    pub max_age: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OAuth {
+    pub authorization_servers: Vec<String>,
+    pub bearer_methods: Vec<BearerMethod>,
+    pub resource_documentation: Option<String>,
+    pub scopes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mcp {
+    pub name: String,
+    pub version: String,
+    pub protocol_version: String,
+    pub tools: bool,
+    pub resources: bool,
+    pub prompts: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Bindings {
+    pub kv: Vec<KvBinding>,
+    pub durable_objects: Vec<DurableObjectBinding>,
+    pub assets: Option<Assets>,
+    pub vars: Vec<Var>,
+    pub secrets: Vec<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KvBinding {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DurableObjectBinding {
+    pub name: String,
+    pub class: String,
+    pub storage: DurableObjectStorage,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Assets {
+    pub binding: String,
+    /// Relative to the spec file.
+    pub directory: String,
+    pub not_found_handling: NotFoundHandling,
+}
+
+#[derive(Debug, Clone)]
+pub struct Var {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Secret {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub tag: String,
+    pub new_sqlite_classes: Vec<String>,
+    pub new_classes: Vec<String>,
+    pub deleted_classes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    pub is_default: bool,
+    pub origin: String,
+    pub token_endpoint: Option<String>,
+    pub workers_dev: Option<bool>,
+    pub routes: Vec<EnvRoute>,
+    /// Every declared var with its value here (the environment var included).
+    pub vars: BTreeMap<String, String>,
+    /// Every declared KV binding with its namespace ids here.
+    pub kv: BTreeMap<String, KvNamespaceIds>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvRoute {
+    pub pattern: String,
+    pub custom_domain: bool,
+    pub zone_name: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeDef {
+    Enum(EnumDef),
+    Object(ObjectDef),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Enum(e) => &e.name,
+            TypeDef::Object(o) => &o.name,
+        }
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            TypeDef::Enum(e) => e.description.as_deref(),
+            TypeDef::Object(o) => o.description.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    pub name: String,
+    pub description: Option<String>,
+    /// Wire values in declaration order.
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ObjectDef {
+    pub name: String,
+    pub description: Option<String>,
+    /// Fields by wire name.
+    pub fields: Vec<Field>,
+}
+
+/// An object property or a request parameter.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Name on the wire (a header name keeps its case).
+    pub name: String,
+    pub ty: FieldType,
+    /// False when the field may be absent; a field with a default is never required.
+    pub required: bool,
+    pub default: Option<serde_json::Value>,
+    pub description: Option<String>,
+    pub example: Option<serde_json::Value>,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// Any JSON value.
+    Json,
+    /// A declared type.
+    Named(String),
+    Array(Box<FieldType>),
+    /// A map with string keys.
+    Map(Box<FieldType>),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub format: Option<StringFormat>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// Allowed string values of a parameter.
+    pub allowed: Option<Vec<String>>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub id: String,
+    pub methods: Vec<HttpMethod>,
+    pub path: String,
+    pub segments: Vec<PathSegment>,
+    pub kind: RouteKind,
+    pub summary: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub scopes: Vec<String>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub response: Option<Response>,
+    /// Documented error responses by status, including those every route of this shape can return.
+    pub errors: BTreeMap<u16, String>,
+}
+
+impl Route {
+    pub fn params_in(&self, location: ParamLocation) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(move |p| p.location == location)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    Param(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteKind {
+    Json,
+    Redirect,
+    Document(DocumentKind),
+    /// Server-Sent Events handed to the named Durable Object binding.
+    Sse { binding: String },
+    /// A WebSocket handed to the named Durable Object binding.
+    WebSocket { binding: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+impl ParamLocation {
+    /// The name used in error locations (`query.limit`) and OpenAPI's `in`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub location: ParamLocation,
+    pub field: Field,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub ty: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub ty: String,
+    pub description: Option<String>,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+impl Model {
+    pub fn default_environment(&self) -> &Environment {
+        // validate guarantees exactly one default environment, placed first.
+        &self.environments[0]
+    }
+
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.get(name)
+    }
+}

@@ -1,0 +1,456 @@
+//! The spec file format, exactly as a user writes it.
+//!
+//! These structs are the serde image of `spec/dashboard.yaml`; the JSON Schema that editors and the loader
+//! validate against is derived from them with schemars, so the two can never disagree. Nothing here is
+//! checked beyond shape: `validate` turns a `Spec` into the checked `model`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+/// A dashboard spec: everything the generator needs to emit the worker, its config and its documents.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Identity of the Worker and where its Rust crate lives.
+    pub worker: WorkerSpec,
+    /// API-wide metadata used by OpenAPI and the reference.
+    pub api: ApiSpec,
+    /// Cross-origin resource sharing for browser clients.
+    #[serde(default)]
+    pub cors: Option<CorsSpec>,
+    /// OAuth 2.0 protected-resource metadata (RFC 9728) and the scopes routes may require.
+    #[serde(default)]
+    pub oauth: Option<OAuthSpec>,
+    /// The MCP server manifest served at `/.well-known/mcp.json`.
+    #[serde(default)]
+    pub mcp: Option<McpSpec>,
+    /// Worker bindings: KV, Durable Objects, static assets, vars and secrets.
+    #[serde(default)]
+    pub bindings: BindingsSpec,
+    /// Durable Object migrations, applied in order.
+    #[serde(default)]
+    pub migrations: Vec<MigrationSpec>,
+    /// Deployment environments by name.
+    pub environments: BTreeMap<String, EnvironmentSpec>,
+    /// Named types used by request and response bodies.
+    #[serde(default)]
+    pub types: BTreeMap<String, TypeSpec>,
+    /// The HTTP routes the worker answers.
+    pub routes: Vec<RouteSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerSpec {
+    /// Worker script name: lowercase letters, digits and dashes, at most 63 characters.
+    pub name: String,
+    /// Path of the workers-rs crate, relative to the spec file.
+    #[serde(rename = "crate")]
+    pub crate_dir: String,
+    /// Workers runtime compatibility date (YYYY-MM-DD).
+    pub compatibility_date: String,
+    /// Workers runtime compatibility flags.
+    #[serde(default)]
+    pub compatibility_flags: Vec<String>,
+    /// A declared var that the generator sets to the environment's name in every environment.
+    #[serde(default)]
+    pub environment_var: Option<String>,
+    /// The environment `wrangler dev` serves and the top level of wrangler.toml describes.
+    #[serde(default = "default_environment")]
+    pub default_environment: String,
+}
+
+fn default_environment() -> String {
+    "dev".to_owned()
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiSpec {
+    pub title: String,
+    /// API version, reported by health and OpenAPI.
+    pub version: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Tag names with their descriptions; routes may only use these tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorsSpec {
+    /// Exact origins (scheme://host[:port]) whose requests get CORS headers.
+    pub allow_origins: Vec<String>,
+    #[serde(default)]
+    pub allow_credentials: bool,
+    /// Request headers a browser may send.
+    #[serde(default)]
+    pub allow_headers: Vec<String>,
+    /// Response headers a browser script may read.
+    #[serde(default)]
+    pub expose_headers: Vec<String>,
+    /// Seconds a browser may cache a preflight answer.
+    #[serde(default)]
+    pub max_age: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthSpec {
+    /// Issuer URLs of the authorization servers that protect this resource.
+    pub authorization_servers: Vec<String>,
+    /// How a bearer token may be sent (RFC 9728 `bearer_methods_supported`).
+    #[serde(default)]
+    pub bearer_methods: Vec<BearerMethod>,
+    /// Human-readable documentation of the resource.
+    #[serde(default)]
+    pub resource_documentation: Option<String>,
+    /// Scope names with what each one grants.
+    pub scopes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BearerMethod {
+    Header,
+    Body,
+    Query,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct McpSpec {
+    pub name: String,
+    pub version: String,
+    /// MCP protocol version the server speaks, e.g. 2025-03-26.
+    pub protocol_version: String,
+    #[serde(default)]
+    pub capabilities: McpCapabilities,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct McpCapabilities {
+    #[serde(default)]
+    pub tools: bool,
+    #[serde(default)]
+    pub resources: bool,
+    #[serde(default)]
+    pub prompts: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BindingsSpec {
+    /// KV namespaces by binding name; every environment must give each one an id.
+    #[serde(default)]
+    pub kv: BTreeMap<String, KvSpec>,
+    /// Durable Object namespaces by binding name.
+    #[serde(default)]
+    pub durable_objects: BTreeMap<String, DurableObjectSpec>,
+    /// Static assets served by Workers Assets.
+    #[serde(default)]
+    pub assets: Option<AssetsSpec>,
+    /// Plain-text vars by name; every environment must give each one a value (or a default here).
+    #[serde(default)]
+    pub vars: BTreeMap<String, VarSpec>,
+    /// Secret names. Values are never written in the spec: set them with `wrangler secret put`.
+    #[serde(default)]
+    pub secrets: BTreeMap<String, SecretSpec>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KvSpec {
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DurableObjectSpec {
+    /// Rust/JS class name of the Durable Object exported by the worker.
+    pub class: String,
+    #[serde(default)]
+    pub storage: DurableObjectStorage,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DurableObjectStorage {
+    #[default]
+    Sqlite,
+    Kv,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssetsSpec {
+    /// Binding name through which the worker can fetch assets.
+    pub binding: String,
+    /// Directory of the static files, relative to the spec file.
+    pub directory: String,
+    #[serde(default)]
+    pub not_found_handling: NotFoundHandling,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotFoundHandling {
+    #[default]
+    None,
+    SinglePageApplication,
+    #[serde(rename = "404-page")]
+    NotFoundPage,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VarSpec {
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Value used by environments that do not set their own.
+    #[serde(default)]
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecretSpec {
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationSpec {
+    pub tag: String,
+    #[serde(default)]
+    pub new_sqlite_classes: Vec<String>,
+    #[serde(default)]
+    pub new_classes: Vec<String>,
+    #[serde(default)]
+    pub deleted_classes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSpec {
+    /// Public origin (scheme://host[:port]) this environment is reached at.
+    pub origin: String,
+    /// OAuth token endpoint used for the authorization-code exchange.
+    #[serde(default)]
+    pub token_endpoint: Option<String>,
+    /// Whether to publish on `*.workers.dev`.
+    #[serde(default)]
+    pub workers_dev: Option<bool>,
+    /// Routes or custom domains that send traffic to this worker.
+    #[serde(default)]
+    pub routes: Vec<EnvRouteSpec>,
+    /// Values of the declared vars.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// Namespace ids of the declared KV bindings.
+    #[serde(default)]
+    pub kv: BTreeMap<String, KvNamespaceIds>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvRouteSpec {
+    pub pattern: String,
+    #[serde(default)]
+    pub custom_domain: bool,
+    #[serde(default)]
+    pub zone_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KvNamespaceIds {
+    pub id: String,
+    #[serde(default)]
+    pub preview_id: Option<String>,
+}
+
+/// A named type: an object with properties, or a string enum.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TypeSpec {
+    Enum(EnumTypeSpec),
+    Object(ObjectTypeSpec),
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnumTypeSpec {
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The allowed string values, in wire form (snake_case recommended).
+    #[serde(rename = "enum")]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectTypeSpec {
+    #[serde(default)]
+    pub description: Option<String>,
+    pub properties: BTreeMap<String, FieldSpec>,
+}
+
+/// A property of an object type, or a path/query/header parameter.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// `string`, `integer`, `number`, `boolean`, `array` (with `items`), `map` (with `values`), `json`,
+    /// or the name of a declared type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Element type of an `array`.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// Value type of a `map` (string keys).
+    #[serde(default)]
+    pub values: Option<String>,
+    /// Defaults to true; a field with a `default` is never required.
+    #[serde(default)]
+    pub required: Option<bool>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Value used when the field is absent.
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+    /// Example value for the reference and OpenAPI.
+    #[serde(default)]
+    pub example: Option<serde_json::Value>,
+    #[serde(default)]
+    pub format: Option<StringFormat>,
+    #[serde(default)]
+    pub minimum: Option<f64>,
+    #[serde(default)]
+    pub maximum: Option<f64>,
+    #[serde(default)]
+    pub min_length: Option<u32>,
+    #[serde(default)]
+    pub max_length: Option<u32>,
+    /// Allowed string values (for parameters; body fields use an enum type instead).
+    #[serde(default, rename = "enum")]
+    pub allowed: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum StringFormat {
+    DateTime,
+    Uri,
+    Uuid,
+    Email,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSpec {
+    /// Unique snake_case id; becomes the service trait method and the OpenAPI operationId.
+    pub id: String,
+    /// One HTTP method, or a list of methods served by the same handler.
+    pub method: OneOrMany<HttpMethod>,
+    /// Path starting with `/`; `{name}` segments are path parameters.
+    pub path: String,
+    #[serde(default)]
+    pub kind: RouteKindSpec,
+    pub summary: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// OAuth scopes a caller needs.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub path_params: BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    pub query: BTreeMap<String, FieldSpec>,
+    #[serde(default)]
+    pub header: BTreeMap<String, FieldSpec>,
+    /// JSON request body.
+    #[serde(default)]
+    pub body: Option<BodySpec>,
+    /// The success response of a JSON route.
+    #[serde(default)]
+    pub response: Option<ResponseSpec>,
+    /// Documented error responses: status code to when it happens.
+    #[serde(default)]
+    pub errors: BTreeMap<u16, String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+/// How a route answers: plain JSON (the default), a redirect, a generated document, or a stream handed to a
+/// Durable Object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteKindSpec {
+    #[default]
+    Json,
+    Redirect,
+    /// A document the generator builds.
+    Document(DocumentKind),
+    /// Server-Sent Events, served by the named Durable Object binding.
+    Sse(String),
+    /// A WebSocket, served by the named Durable Object binding.
+    Websocket(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocumentKind {
+    OauthProtectedResource,
+    McpManifest,
+    Openapi,
+    ReferenceHtml,
+    ReferenceMarkdown,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodySpec {
+    /// A declared object type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    /// Success status code; 200 when absent.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// A declared type.
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}

@@ -1,0 +1,291 @@
+//! Runs the worker locally with `wrangler dev` for the end-to-end tests.
+//!
+//! wrangler is started in its own process group because it spawns workerd (and, through the `[build]`
+//! section, worker-build and cargo); stopping only wrangler would leave those running and holding ports.
+//! Dropping a [`DevServer`] ends the whole group: SIGTERM, a grace period, then SIGKILL.
+
+use std::fmt;
+use std::fs::{self, File};
+use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::dev_secrets::DevSecrets;
+use crate::http::HttpClient;
+use crate::log_scan::{self, LogProblem, ProblemKind};
+use crate::paths;
+
+/// The first start runs a full release build of the worker to wasm, which takes many minutes.
+pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+/// How long wrangler gets to stop workerd and exit after SIGTERM.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+const PROGRESS_EVERY: Duration = Duration::from_secs(20);
+const POLL_EVERY: Duration = Duration::from_millis(500);
+
+/// What to run: which wrangler configuration, and how long to wait for it to answer.
+#[derive(Debug, Clone)]
+pub struct DevServerOptions {
+    pub config: PathBuf,
+    pub startup_timeout: Duration,
+    /// Names of the secrets that get placeholder values (see [`DevSecrets`]).
+    pub secret_names: Vec<String>,
+}
+
+impl DevServerOptions {
+    /// The generated configuration and the secrets the spec declares.
+    ///
+    /// `E2E_WRANGLER_CONFIG` replaces the configuration path, to run the harness against another worker.
+    pub fn for_repo() -> Result<DevServerOptions, String> {
+        let spec = crate::spec::Spec::load_repo()?;
+        let config = std::env::var_os("E2E_WRANGLER_CONFIG").map(PathBuf::from).unwrap_or_else(paths::wrangler_config);
+        Ok(DevServerOptions { config, startup_timeout: DEFAULT_STARTUP_TIMEOUT, secret_names: spec.secret_names() })
+    }
+}
+
+/// Why the dev server could not be started.
+#[derive(Debug, Clone)]
+pub struct StartError(pub String);
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// A running `wrangler dev`, stopped with its whole process group on drop.
+pub struct DevServer {
+    child: Child,
+    base_url: String,
+    log_path: PathBuf,
+    run_dir: PathBuf,
+    secrets: DevSecrets,
+}
+
+impl DevServer {
+    /// Starts the repository's worker (see [`DevServerOptions::for_repo`]).
+    pub fn start() -> Result<DevServer, StartError> {
+        DevServer::start_with(DevServerOptions::for_repo().map_err(StartError)?)
+    }
+
+    pub fn start_with(options: DevServerOptions) -> Result<DevServer, StartError> {
+        let root = paths::repo_root();
+        if !options.config.is_file() {
+            return Err(StartError(format!(
+                "no wrangler configuration at {}: run the generator first (cargo run -p codegen -- generate)",
+                options.config.display()
+            )));
+        }
+        let wrangler = paths::node_bin_dir().join("wrangler");
+        if !wrangler.is_file() {
+            return Err(StartError(format!("{} is missing: run scripts/setup (npm ci)", wrangler.display())));
+        }
+
+        let run_name = unique_run_name();
+        let run_dir = paths::state_dir().join(&run_name);
+        let logs_dir = paths::logs_dir();
+        fs::create_dir_all(&logs_dir).map_err(|e| io_error("create", &logs_dir, e))?;
+        let log_path = logs_dir.join(format!("{run_name}.log"));
+        let secrets = DevSecrets::for_names(&options.secret_names);
+        let env_file = secrets.write_env_file(&run_dir).map_err(|e| io_error("write secrets into", &run_dir, e))?;
+        let (port, inspector_port) = two_free_ports().map_err(|e| StartError(format!("no free local port: {e}")))?;
+
+        let log = File::create(&log_path).map_err(|e| io_error("create", &log_path, e))?;
+        let log_for_stderr = log.try_clone().map_err(|e| io_error("reopen", &log_path, e))?;
+        let mut command = Command::new(&wrangler);
+        command
+            .current_dir(&root)
+            .arg("dev")
+            .arg("--config")
+            .arg(&options.config)
+            .args(["--ip", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--inspector-port", &inspector_port.to_string()])
+            .arg("--persist-to")
+            .arg(run_dir.join("state"))
+            .arg("--env-file")
+            .arg(&env_file)
+            .args(["--log-level", "debug", "--show-interactive-dev-session=false"])
+            .env("PATH", path_with_node_tools_first())
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+            // wrangler's own debug log files go next to ours instead of ~/.config/.wrangler/logs.
+            .env("WRANGLER_LOG_PATH", &logs_dir)
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_for_stderr)
+            .process_group(0);
+        // A value in the caller's environment must not shadow the placeholder of the same name.
+        for name in secrets.names() {
+            command.env_remove(name);
+        }
+        // If the test process dies without running Drop (e.g. killed), wrangler still gets SIGTERM and
+        // stops workerd. prctl is async-signal-safe, as pre_exec requires.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+        let child = command.spawn().map_err(|e| StartError(format!("cannot start {}: {e}", wrangler.display())))?;
+
+        let mut server = DevServer { child, base_url: format!("http://127.0.0.1:{port}"), log_path, run_dir, secrets };
+        eprintln!("[e2e] wrangler dev starting at {} (log: {})", server.base_url, server.log_path.display());
+        server.wait_until_answering(options.startup_timeout)?;
+        Ok(server)
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// The placeholder secrets the server was given; no response may contain their values.
+    pub fn secrets(&self) -> &DevSecrets {
+        &self.secrets
+    }
+
+    /// Everything wrangler and workerd printed so far.
+    pub fn log_text(&self) -> String {
+        fs::read(&self.log_path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+    }
+
+    /// Uncaught exceptions, panics, wasm traps and `✘ [ERROR]` lines in the log so far.
+    pub fn log_problems(&self) -> Vec<LogProblem> {
+        log_scan::find_problems(&self.log_text())
+    }
+
+    /// Panics, listing each problem with its log excerpt, when the runtime log shows a failure.
+    pub fn assert_clean_log(&self) {
+        let problems = self.log_problems();
+        if !problems.is_empty() {
+            let listing: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            panic!(
+                "expected a clean runtime log, found {} problem(s) in {}:\n\n{}",
+                problems.len(),
+                self.log_path.display(),
+                listing.join("\n\n")
+            );
+        }
+    }
+
+    /// Polls `GET /api/health` until the worker answers at all; the checks judge the answer itself.
+    fn wait_until_answering(&mut self, timeout: Duration) -> Result<(), StartError> {
+        let probe = HttpClient::with_timeout(Duration::from_secs(10));
+        let health_url = format!("{}/api/health", self.base_url);
+        let started = Instant::now();
+        let mut last_progress = Instant::now();
+        loop {
+            if let Ok(exchange) = probe.get(&health_url) {
+                eprintln!(
+                    "[e2e] wrangler dev answered after {}s (GET /api/health → {})",
+                    started.elapsed().as_secs(),
+                    exchange.status
+                );
+                return Ok(());
+            }
+            // Check for failure before the next probe: a failed build never starts answering.
+            self.fail_if_stopped_or_broken()?;
+            if started.elapsed() > timeout {
+                return Err(self.start_error(&format!(
+                    "wrangler dev did not answer GET {health_url} within {}s",
+                    timeout.as_secs()
+                )));
+            }
+            if last_progress.elapsed() >= PROGRESS_EVERY {
+                last_progress = Instant::now();
+                let log = self.log_text();
+                let last_line = log.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("(log is empty)");
+                eprintln!(
+                    "[e2e] waiting for wrangler dev ({}s elapsed; the first start builds the worker); last log line: {}",
+                    started.elapsed().as_secs(),
+                    log_scan::strip_ansi(last_line).trim()
+                );
+            }
+            std::thread::sleep(POLL_EVERY);
+        }
+    }
+
+    fn fail_if_stopped_or_broken(&mut self) -> Result<(), StartError> {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Err(self.start_error(&format!("wrangler dev exited ({status}) before answering")));
+        }
+        // A failed custom build or a broken configuration is reported as `✘ [ERROR]` while wrangler keeps
+        // running and waiting for file changes, so it is treated as fatal during startup.
+        if let Some(problem) = self.log_problems().into_iter().find(|p| p.kind == ProblemKind::WranglerError) {
+            return Err(self.start_error(&format!("wrangler reported an error while starting: {}", problem.excerpt)));
+        }
+        Ok(())
+    }
+
+    fn start_error(&self, what: &str) -> StartError {
+        let log = self.log_text();
+        let lines: Vec<&str> = log.lines().collect();
+        let tail = lines[lines.len().saturating_sub(40)..].join("\n");
+        StartError(format!(
+            "{what}\n--- last lines of {} ---\n{}",
+            self.log_path.display(),
+            log_scan::strip_ansi(&tail)
+        ))
+    }
+
+    /// Ends wrangler and every process it started.
+    fn stop(&mut self) {
+        let group = self.child.id() as libc::pid_t;
+        unsafe { libc::kill(-group, libc::SIGTERM) };
+        let deadline = Instant::now() + STOP_GRACE;
+        while Instant::now() < deadline && group_has_members(&mut self.child, group) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if group_has_members(&mut self.child, group) {
+            eprintln!("[e2e] wrangler dev did not stop within {}s; killing its process group", STOP_GRACE.as_secs());
+            unsafe { libc::kill(-group, libc::SIGKILL) };
+        }
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        self.stop();
+        // The state is only useful while the server runs; the log is kept for reading afterwards.
+        let _ = fs::remove_dir_all(&self.run_dir);
+    }
+}
+
+/// True while any process of the group is alive (the leader is reaped first so it does not linger as a
+/// zombie that still counts as a member).
+fn group_has_members(leader: &mut Child, group: libc::pid_t) -> bool {
+    let _ = leader.try_wait();
+    unsafe { libc::kill(-group, 0) == 0 }
+}
+
+/// Two distinct free ports, both held until both are chosen.
+fn two_free_ports() -> std::io::Result<(u16, u16)> {
+    let first = TcpListener::bind("127.0.0.1:0")?;
+    let second = TcpListener::bind("127.0.0.1:0")?;
+    Ok((first.local_addr()?.port(), second.local_addr()?.port()))
+}
+
+/// `<repo>/node_modules/.bin` first: wrangler's `#!/usr/bin/env node` must find Node 22, not the system's.
+fn path_with_node_tools_first() -> std::ffi::OsString {
+    let mut entries = vec![paths::node_bin_dir()];
+    if let Some(path) = std::env::var_os("PATH") {
+        entries.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(entries).expect("PATH entries contain no separator")
+}
+
+fn unique_run_name() -> String {
+    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+    format!("wrangler-dev-{seconds}-{}", std::process::id())
+}
+
+fn io_error(action: &str, path: &Path, error: std::io::Error) -> StartError {
+    StartError(format!("cannot {action} {}: {error}", path.display()))
+}
