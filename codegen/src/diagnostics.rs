@@ -37,9 +37,17 @@ impl YamlPath {
         Self(segments)
     }
 
-    /// Builds a path from `.`-free keys; convenient for paths that never contain dotted names.
-    pub fn parse_simple(text: &str) -> Self {
-        Self(text.split('.').map(|key| Segment::Key(key.to_owned())).collect())
+    /// The last key of the path, if it ends in a key: the name a user sees written before the colon.
+    pub fn last_key(&self) -> Option<&str> {
+        match self.0.last() {
+            Some(Segment::Key(key)) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// True when `self` is `ancestor` or lies below it.
+    pub fn starts_with(&self, ancestor: &YamlPath) -> bool {
+        self.0.starts_with(&ancestor.0)
     }
 }
 
@@ -121,6 +129,10 @@ impl Diagnostics {
         self.0.push(diagnostic);
     }
 
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -133,13 +145,14 @@ impl Diagnostics {
         self.0.iter()
     }
 
-    /// Sorts by position so the report reads top to bottom; diagnostics without a position go last.
+    /// Sorts by position so the report reads top to bottom (diagnostics without a position go last) and
+    /// drops repeats, which arise when two checks reach the same problem by different routes.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            let key = |d: &Diagnostic| (d.location.is_none(), d.location, d.path.clone());
+            let key = |d: &Diagnostic| (d.location.is_none(), d.location, d.path.clone(), d.message.clone());
             key(a).cmp(&key(b))
         });
-        self.0.dedup();
+        self.0.dedup_by(|later, earlier| later.path == earlier.path && later.message == earlier.message);
     }
 
     pub fn render(&self, file: &str) -> String {
@@ -156,12 +169,24 @@ impl Diagnostics {
 
 /// "did you mean" help: the candidate nearest to `name`, when it is near enough to be a likely typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    // Case is compared loosely: `get` for `GET` or `sessions` for `SESSIONS` is a typo worth naming.
+    let lowered = name.to_lowercase();
     candidates
         .into_iter()
-        .map(|candidate| (strsim::jaro_winkler(name, candidate), candidate))
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| (strsim::jaro_winkler(&lowered, &candidate.to_lowercase()), candidate))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+}
+
+/// `a`, `a or b`, `a, b or c`: how a sentence lists alternatives.
+pub fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }
 
 /// Help text listing the accepted names, with a "did you mean" first when one is close.

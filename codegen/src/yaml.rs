@@ -35,14 +35,34 @@ impl LocationIndex {
 }
 
 pub fn parse(text: &str) -> Result<ParsedYaml, Diagnostic> {
-    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
-        let location = error.location().map(|l| Location { line: l.line(), column: l.column() });
-        Diagnostic::new(YamlPath::root(), format!("invalid YAML: {}", strip_position(&error.to_string())))
-            .at(location)
-            .with_help("fix the YAML syntax at this position (indentation, quoting, `key: value` pairs)")
-    })?;
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| syntax_error(text, &error))?;
     let value = yaml_to_json(&yaml, &YamlPath::root())?;
     Ok(ParsedYaml { value, locations: index_locations(text) })
+}
+
+/// A diagnostic for a document serde_yaml rejects, reworded where its message is cryptic.
+fn syntax_error(text: &str, error: &serde_yaml::Error) -> Diagnostic {
+    let location = error.location().map(|l| Location { line: l.line(), column: l.column() });
+    let message = strip_position(&error.to_string());
+    if let Some((path, key)) = duplicate_key(&message) {
+        let location = location.map(|l| second_occurrence(text, l, &key).unwrap_or(l));
+        return Diagnostic::new(path.key(key.clone()), format!("duplicate key `{key}`"))
+            .with_help(format!("a key may appear once in a mapping: remove or merge the repeated `{key}`"))
+            .at(location);
+    }
+    if message.contains("more than one document") {
+        return Diagnostic::new(YamlPath::root(), "the file holds more than one YAML document")
+            .with_help("keep one document: remove the `---` line that starts the second one, and merge what follows it into the first")
+            .at(location.or_else(|| second_document(text)));
+    }
+    let help = if location.is_some_and(|l| indented_with_tab(text, l)) {
+        "indent with spaces: YAML does not allow tabs in indentation"
+    } else if message.contains("recursion limit") {
+        "the document nests too deeply; no spec needs more than a few levels"
+    } else {
+        "fix the YAML syntax at this position (indentation, quoting, `key: value` pairs)"
+    };
+    Diagnostic::new(YamlPath::root(), format!("invalid YAML: {message}")).with_help(help).at(location)
 }
 
 /// serde_yaml appends " at line L column C" to its messages; the diagnostic shows the position itself.
@@ -51,6 +71,76 @@ fn strip_position(message: &str) -> String {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),
     }
+}
+
+/// serde_yaml reports `types.Health: duplicate entry with key "description"`: the mapping and the key.
+fn duplicate_key(message: &str) -> Option<(YamlPath, String)> {
+    let (path, rest) = match message.split_once(": duplicate entry ") {
+        Some((path, rest)) => (path, rest),
+        None => ("", message.strip_prefix("duplicate entry ")?),
+    };
+    let key = rest.strip_prefix("with key ")?;
+    let key = key.strip_prefix('"').and_then(|k| k.strip_suffix('"')).unwrap_or(key).trim_matches('`');
+    Some((serde_yaml_path(path), key.to_owned()))
+}
+
+/// Parses serde_yaml's path notation (`routes[2].query`, `.` for the root). Keys that contain dots cannot be
+/// told apart from nesting there; such a path still reads correctly, it just nests one level too deep.
+fn serde_yaml_path(text: &str) -> YamlPath {
+    let mut path = YamlPath::root();
+    for part in text.trim_start_matches('.').split('.').filter(|p| !p.is_empty() && *p != "?") {
+        let (key, indexes) = part.split_once('[').map_or((part, ""), |(key, rest)| (key, rest));
+        if !key.is_empty() {
+            path = path.key(key);
+        }
+        for index in indexes.split('[').filter_map(|i| i.trim_end_matches(']').parse::<usize>().ok()) {
+            path = path.index(index);
+        }
+    }
+    path
+}
+
+/// serde_yaml places a duplicate-key error at the start of the mapping; the repeated key is more useful. In a
+/// block mapping it is the second line that holds `key:` at the mapping's column.
+fn second_occurrence(text: &str, mapping: Location, key: &str) -> Option<Location> {
+    let column = mapping.column.checked_sub(1)?;
+    let mut seen = 0;
+    for (offset, line) in text.lines().skip(mapping.line.checked_sub(1)?).enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = line.trim_start_matches(' ');
+        if offset > 0 && !content.is_empty() && !content.starts_with('#') && indent < column {
+            return None;
+        }
+        let written = content.strip_prefix("- ").filter(|_| offset == 0).unwrap_or(content);
+        let matches = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")].iter().any(|k| written.starts_with(k.as_str()));
+        if indent + (content.len() - written.len()) == column && matches {
+            seen += 1;
+            if seen == 2 {
+                return Some(Location { line: mapping.line + offset, column: mapping.column });
+            }
+        }
+    }
+    None
+}
+
+/// The `---` line that starts a second document, for the "more than one document" error.
+fn second_document(text: &str) -> Option<Location> {
+    let mut content_seen = false;
+    for (i, line) in text.lines().enumerate() {
+        if line == "---" || line.starts_with("--- ") {
+            if content_seen {
+                return Some(Location { line: i + 1, column: 1 });
+            }
+        } else if !line.trim().is_empty() && !line.starts_with('#') && !line.starts_with('%') {
+            content_seen = true;
+        }
+    }
+    None
+}
+
+fn indented_with_tab(text: &str, location: Location) -> bool {
+    let Some(line) = location.line.checked_sub(1).and_then(|i| text.lines().nth(i)) else { return false };
+    line.chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t')
 }
 
 /// Converts to JSON so that the JSON Schema of the spec can check it; keys become strings (YAML `400:` is the
@@ -181,5 +271,22 @@ mod tests {
     fn integer_keys_become_strings() {
         let parsed = parse("errors:\n  400: bad\n").unwrap();
         assert_eq!(parsed.value["errors"]["400"], "bad");
+    }
+}
+#[cfg(test)]
+mod zz_scratch_timing {
+    #[test]
+    fn zz_timing() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/dashboard.yaml")).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..20 { let _ = saphyr::LoadableYamlNode::load_from_str(&text).map(|d: Vec<saphyr::MarkedYaml>| d.len()); }
+        eprintln!("saphyr load {:?}", t.elapsed() / 20);
+        let t = std::time::Instant::now();
+        for _ in 0..20 { let _ = super::index_locations(&text); }
+        eprintln!("index_locations {:?}", t.elapsed() / 20);
+        let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..20 { let _ = super::yaml_to_json(&y, &crate::diagnostics::YamlPath::root()); }
+        eprintln!("yaml_to_json {:?}", t.elapsed() / 20);
     }
 }

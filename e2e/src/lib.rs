@@ -1,1 +1,48 @@
+//! End-to-end harness for the CortexDx dashboard worker.
+//!
+//! * [`dev_server::DevServer`] runs `wrangler dev` on the generated configuration (free ports, local
+//!   state and logs under `target/`, placeholder secrets), and stops its whole process group on drop.
+//! * [`checks::run_smoke`] checks every route of `spec/dashboard.yaml` against any base URL and stops at
+//!   the first wrong answer.
+//! * [`log_scan`] finds uncaught exceptions, panics, wasm traps and `✘ [ERROR]` lines in the runtime log.
+//!
+//! # Running
+//!
+//! Smoke checks against a running server (one line per passed check; exit status 1 at the first wrong
+//! answer):
+//!
+//! ```text
+//! cargo run -p e2e --bin smoke -- http://127.0.0.1:8787                      # local wrangler dev
+//! cargo run -p e2e --bin smoke -- https://cortexdx-dashboard-staging.brainwav.workers.dev --env staging
+//! cargo run -p e2e --bin smoke -- https://dashboard.cortexdx.io --env production --read-only
+//! ```
+//!
+//! `--read-only` sends nothing that changes state (no control actions, test flows, sign-outs or code
+//! exchanges). For a loopback URL the served OpenAPI document must equal `generated/openapi.json`;
+//! otherwise the schemas are taken from `<base>/openapi.json`.
+//!
+//! The full end-to-end run starts its own dev server (the first start builds the worker, allow up to
+//! 15 minutes), runs the smoke suite, focused tests, and finally the clean-log check:
+//!
+//! ```text
+//! cargo test -p e2e --test e2e
+//! ```
+//!
+//! The runtime log of each run is kept in `target/e2e-logs/`. Only the unit tests, without a server:
+//! `cargo test -p e2e --lib --bins`.
+//!
+//! To try the harness on another worker, `E2E_WRANGLER_CONFIG=<wrangler.toml>` replaces
+//! `generated/wrangler.toml` and `E2E_OPENAPI_FILE=<openapi.json>` replaces `generated/openapi.json`.
 
+pub mod checks;
+pub mod dev_secrets;
+pub mod dev_server;
+pub mod http;
+pub mod log_scan;
+pub mod openapi;
+pub mod paths;
+pub mod spec;
+pub mod time;
+
+pub use checks::{run_smoke, CheckFailure, CheckOutcome, Expectations};
+pub use dev_server::DevServer;

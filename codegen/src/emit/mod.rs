@@ -1,6 +1,7 @@
 //! One emitter per output kind. Each reads only the checked model and returns file contents; none does I/O.
 
 pub mod docs;
+pub mod examples;
 pub mod openapi;
 pub mod rust;
 pub mod well_known;

@@ -3,9 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::check_field;
-use super::{names, Checker};
+use super::{names, raw, Checker};
 use crate::diagnostics::{suggest, YamlPath};
 use crate::model::*;
+use crate::naming::snake_case;
 use crate::spec::{self, FieldSpec, OneOrMany, RouteKindSpec, Spec};
 
 pub(super) fn check_routes(
@@ -16,7 +17,6 @@ pub(super) fn check_routes(
     oauth: Option<&OAuth>,
 ) -> Vec<Route> {
     let path = YamlPath::root().key("routes");
-    let declared: BTreeSet<&str> = types.keys().map(String::as_str).collect();
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     let mut endpoints: BTreeMap<(HttpMethod, String), usize> = BTreeMap::new();
     let mut documents: BTreeMap<DocumentKind, usize> = BTreeMap::new();
@@ -27,9 +27,10 @@ pub(super) fn check_routes(
         if !names::is_snake_case(&route.id) {
             check.error(at.key("id"), format!("`{}` is not a valid route id", route.id), "use snake_case, e.g. get_health");
         }
-        if let Some(first) = ids.insert(&route.id, i) {
-            ids.insert(&spec.routes[first].id, first);
+        if let Some(first) = ids.get(route.id.as_str()) {
             check.error(at.key("id"), format!("route id `{}` is already used by routes[{first}]", route.id), "give every route a unique id");
+        } else {
+            ids.insert(&route.id, i);
         }
         let methods = match &route.method {
             OneOrMany::One(method) => vec![*method],
@@ -41,30 +42,36 @@ pub(super) fn check_routes(
         let segments = check_path(check, &route.path, &at.key("path"));
         let shape = shape_key(&segments);
         let mut seen_methods = BTreeSet::new();
-        for method in &methods {
+        for (j, method) in methods.iter().enumerate() {
             if !seen_methods.insert(*method) {
-                check.error(at.key("method"), format!("method {} is listed twice", method.as_str()), "list each method once");
+                check.error(at.key("method").index(j), format!("method {} is listed twice", method.as_str()), "list each method once");
+                continue;
             }
-            if let Some(first) = endpoints.insert((*method, shape.clone()), i) {
-                endpoints.insert((*method, shape.clone()), first);
+            if let Some(first) = endpoints.get(&(*method, shape.clone())) {
                 check.error(
                     at.key("path"),
-                    format!("{} {} is already served by routes[{first}] (`{}`)", method.as_str(), route.path, spec.routes[first].id),
+                    format!("{} {} is already served by routes[{first}] (`{}`)", method.as_str(), route.path, spec.routes[*first].id),
                     "change the method or the path, or merge the two routes",
                 );
+            } else {
+                endpoints.insert((*method, shape.clone()), i);
             }
         }
-        let kind = check_kind(check, route, &at, bindings, &mut documents, i);
-        let params = check_params(check, route, &segments, &at, &declared);
+        let kind = check_kind(check, route, &methods, &at, spec, bindings, &mut documents, i);
+        let params = check_params(check, route, &segments, &at, &spec.types);
         check_references(check, route, &at, spec, oauth);
         let body = route.body.as_ref().map(|body| {
-            check_object_ref(check, &body.ty, &at.key("body").key("type"), types);
+            check_object_ref(check, &body.ty, &at.key("body").key("type"), types, "a request body");
             Body { ty: body.ty.clone(), description: body.description.clone() }
         });
-        let response = check_response(check, route, &kind, &at, types);
-        if body.is_some() && methods.iter().any(|m| matches!(m, HttpMethod::Get | HttpMethod::Delete)) {
-            check.error(at.key("body"), "GET and DELETE requests carry no body", "drop `body` or use POST, PUT or PATCH");
+        if body.is_some() {
+            if let Some(method) = methods.iter().find(|m| matches!(m, HttpMethod::Get | HttpMethod::Delete)) {
+                check.error(at.key("body"), format!("{} requests carry no body", method.as_str()), "drop `body`, or use POST, PUT or PATCH");
+            } else if !matches!(kind, RouteKind::Json | RouteKind::Redirect) {
+                check.error(at.key("body"), "only JSON and redirect routes take a `body`", "remove `body`");
+            }
         }
+        let response = check_response(check, route, &kind, &at, types);
         let errors = documented_errors(check, route, &kind, &params, body.is_some(), &at);
         routes.push(Route {
             id: route.id.clone(),
@@ -98,21 +105,27 @@ fn shape_key(segments: &[PathSegment]) -> String {
 }
 
 fn check_path(check: &mut Checker<'_>, path: &str, at: &YamlPath) -> Vec<PathSegment> {
-    if !path.starts_with('/') {
+    let Some(rest) = path.strip_prefix('/') else {
         check.error(at.clone(), format!("path `{path}` does not start with `/`"), format!("write `/{path}`"));
         return Vec::new();
-    }
+    };
     if path.len() > 1 && path.ends_with('/') {
         check.error(at.clone(), format!("path `{path}` ends with `/`"), "remove the trailing slash");
     }
+    if rest.contains("//") {
+        check.error(at.clone(), format!("path `{path}` has an empty segment"), "remove the doubled `/`");
+    }
     let mut segments = Vec::new();
-    for segment in path[1..].split('/').filter(|s| !s.is_empty()) {
+    let mut params = BTreeSet::new();
+    for segment in rest.split('/').filter(|s| !s.is_empty()) {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             if !names::is_snake_case(name) {
                 check.error(at.clone(), format!("path parameter `{{{name}}}` is not a snake_case name"), "use e.g. `{run_id}`");
+            } else if !params.insert(name) {
+                check.error(at.clone(), format!("path parameter `{{{name}}}` appears twice"), "give each path parameter its own name");
             }
             segments.push(PathSegment::Param(name.to_owned()));
-        } else if segment.contains(['{', '}', '?', '#', '*', ' ']) {
+        } else if segment.contains(['{', '}', '?', '#', '*', ' ', '%', '\\']) || segment.chars().any(|c| c.is_control()) {
             check.error(
                 at.clone(),
                 format!("path segment `{segment}` is not valid"),
@@ -125,30 +138,52 @@ fn check_path(check: &mut Checker<'_>, path: &str, at: &YamlPath) -> Vec<PathSeg
     segments
 }
 
+#[allow(clippy::too_many_arguments)] // Each input is a different part of the spec the kind depends on.
 fn check_kind(
     check: &mut Checker<'_>,
     route: &spec::RouteSpec,
+    methods: &[HttpMethod],
     at: &YamlPath,
+    spec: &Spec,
     bindings: &Bindings,
     documents: &mut BTreeMap<DocumentKind, usize>,
     index: usize,
 ) -> RouteKind {
     let durable_object = |check: &mut Checker<'_>, binding: &str, key: &str| {
         if !bindings.durable_objects.iter().any(|d| d.name == binding) {
-            check.error(
-                at.key("kind").key(key),
-                format!("`{binding}` is not a declared Durable Object binding"),
-                suggest(binding, bindings.durable_objects.iter().map(|d| d.name.as_str())),
-            );
+            let help = if bindings.durable_objects.is_empty() {
+                format!("declare it under `bindings.durable_objects`, e.g. `{binding}: {{class: RealtimeSession}}`")
+            } else {
+                suggest(binding, bindings.durable_objects.iter().map(|d| d.name.as_str()))
+            };
+            check.error(at.key("kind").key(key), format!("`{binding}` is not a declared Durable Object binding"), help);
         }
     };
-    match &route.kind {
+    let kind = match &route.kind {
         RouteKindSpec::Json => RouteKind::Json,
         RouteKindSpec::Redirect => RouteKind::Redirect,
         RouteKindSpec::Document(document) => {
-            if let Some(first) = documents.insert(*document, index) {
-                documents.insert(*document, first);
-                check.error(at.key("kind"), format!("routes[{first}] already serves this document"), "serve each document from one route");
+            let name = document_name(*document);
+            if let Some(first) = documents.get(document) {
+                check.error(
+                    at.key("kind").key("document"),
+                    format!("the `{name}` document is already served by routes[{first}] (`{}`)", spec.routes[*first].id),
+                    "serve each document from one route",
+                );
+            } else {
+                documents.insert(*document, index);
+            }
+            let needs = match document {
+                DocumentKind::OauthProtectedResource if spec.oauth.is_none() => Some("oauth"),
+                DocumentKind::McpManifest if spec.mcp.is_none() => Some("mcp"),
+                _ => None,
+            };
+            if let Some(section) = needs {
+                check.error(
+                    at.key("kind").key("document"),
+                    format!("the `{name}` document needs an `{section}` section"),
+                    format!("add `{section}:` at the top level of the spec, or remove this route"),
+                );
             }
             RouteKind::Document(*document)
         }
@@ -160,6 +195,20 @@ fn check_kind(
             durable_object(check, binding, "websocket");
             RouteKind::WebSocket { binding: binding.clone() }
         }
+    };
+    if !matches!(kind, RouteKind::Json | RouteKind::Redirect) && methods.iter().any(|m| *m != HttpMethod::Get) {
+        check.error(at.key("method"), "documents, event streams and WebSockets are served on GET only", "write `method: GET`");
+    }
+    kind
+}
+
+fn document_name(document: DocumentKind) -> &'static str {
+    match document {
+        DocumentKind::OauthProtectedResource => "oauth-protected-resource",
+        DocumentKind::McpManifest => "mcp-manifest",
+        DocumentKind::Openapi => "openapi",
+        DocumentKind::ReferenceHtml => "reference-html",
+        DocumentKind::ReferenceMarkdown => "reference-markdown",
     }
 }
 
@@ -168,7 +217,7 @@ fn check_params(
     route: &spec::RouteSpec,
     segments: &[PathSegment],
     at: &YamlPath,
-    declared: &BTreeSet<&str>,
+    types: &BTreeMap<String, spec::TypeSpec>,
 ) -> Vec<Param> {
     let used: Vec<&str> = segments
         .iter()
@@ -186,29 +235,62 @@ fn check_params(
             );
         }
     }
+    // All parameters of a route become fields of one generated struct.
+    let mut fields: BTreeMap<String, String> = BTreeMap::new();
     let mut params = Vec::new();
-    let mut add = |check: &mut Checker<'_>, location: ParamLocation, key: &str, fields: &BTreeMap<String, FieldSpec>| {
-        for (name, field) in fields {
+    let mut add = |check: &mut Checker<'_>, location: ParamLocation, key: &str, declared: &BTreeMap<String, FieldSpec>| {
+        for (name, spec) in declared {
             let field_at = at.key(key).key(name.clone());
             let valid_name = match location {
+                ParamLocation::Path => names::is_snake_case(name),
+                ParamLocation::Query => names::is_param_name(name),
                 ParamLocation::Header => names::is_header_name(name),
-                _ => names::is_snake_case(name) || name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
             };
             if !valid_name {
-                check.error(field_at.clone(), format!("`{name}` is not a valid {} parameter name", location.as_str()), "use letters, digits, `_` or `-`");
+                let help = match location {
+                    ParamLocation::Path => "use snake_case, e.g. run_id",
+                    ParamLocation::Query => "start with a letter and use letters, digits, `_` or `-`",
+                    ParamLocation::Header => "start with a letter and use letters, digits and `-`, e.g. X-Session-Id",
+                };
+                check.error(field_at.clone(), format!("`{name}` is not a valid {} parameter name", location.as_str()), help);
+            } else {
+                let field = snake_case(name);
+                let this = format!("{} parameter `{name}`", location.as_str());
+                match fields.get(&field) {
+                    Some(other) => check.error(
+                        field_at.clone(),
+                        format!("{other} and {this} would both become the Rust field `{field}`"),
+                        "rename one of them",
+                    ),
+                    None => {
+                        fields.insert(field, this);
+                    }
+                }
             }
-            if location == ParamLocation::Path && !used.contains(&name.as_str()) {
+            if location == ParamLocation::Path {
+                if !used.contains(&name.as_str()) {
+                    check.error(
+                        field_at.clone(),
+                        format!("path parameter `{name}` does not appear in the path `{}`", route.path),
+                        format!("add `{{{name}}}` to the path or remove this parameter"),
+                    );
+                }
+                if spec.required == Some(false) || spec.default.is_some() {
+                    check.error(
+                        field_at.clone(),
+                        "a path parameter is always present",
+                        "remove `required: false` and `default`, or make it a query parameter",
+                    );
+                }
+            }
+            let mut field = check_field(check, name, spec, &field_at, types);
+            if !matches!(field.ty, FieldType::String | FieldType::Integer | FieldType::Number | FieldType::Boolean) {
                 check.error(
-                    field_at.clone(),
-                    format!("path parameter `{name}` does not appear in the path `{}`", route.path),
-                    format!("add `{{{name}}}` to the path or remove this parameter"),
+                    field_at.key("type"),
+                    "parameters must be string, integer, number or boolean",
+                    "use `enum: [...]` on a string parameter for a fixed set of values",
                 );
             }
-            let field = check_field(check, name, field, &field_at, declared);
-            if !matches!(field.ty, FieldType::String | FieldType::Integer | FieldType::Number | FieldType::Boolean) {
-                check.error(field_at.key("type"), "parameters must be string, integer, number or boolean", "use `enum: [...]` on a string parameter for a fixed set of values");
-            }
-            let mut field = field;
             if location == ParamLocation::Path {
                 // A path parameter is always present when the route matches.
                 field.required = true;
@@ -223,29 +305,61 @@ fn check_params(
 }
 
 fn check_references(check: &mut Checker<'_>, route: &spec::RouteSpec, at: &YamlPath, spec: &Spec, oauth: Option<&OAuth>) {
+    let mut seen = BTreeSet::new();
     for (i, tag) in route.tags.iter().enumerate() {
         if !spec.api.tags.contains_key(tag) {
-            check.error(at.key("tags").index(i), format!("unknown tag `{tag}`"), suggest(tag, spec.api.tags.keys().map(String::as_str)));
+            let help = if spec.api.tags.is_empty() {
+                format!("declare it under `api.tags`, e.g. `tags: {{{tag}: What these routes do}}`")
+            } else {
+                suggest(tag, spec.api.tags.keys().map(String::as_str))
+            };
+            check.error(at.key("tags").index(i), format!("unknown tag `{tag}`"), help);
+        } else if !seen.insert(tag) {
+            check.error(at.key("tags").index(i), format!("tag `{tag}` is listed twice"), "list each tag once");
         }
     }
+    let mut seen = BTreeSet::new();
     for (i, scope) in route.scopes.iter().enumerate() {
         match oauth {
-            None => check.error(at.key("scopes").index(i), format!("scope `{scope}` needs an `oauth` section"), "declare the scope under `oauth.scopes`"),
-            Some(oauth) if !oauth.scopes.contains_key(scope) => check.error(
+            None => check.error(
                 at.key("scopes").index(i),
-                format!("unknown scope `{scope}`"),
-                suggest(scope, oauth.scopes.keys().map(String::as_str)),
+                format!("scope `{scope}` needs an `oauth` section"),
+                "add `oauth:` with `authorization_servers` and `scopes`, or remove `scopes` from the route",
             ),
+            Some(oauth) if !oauth.scopes.contains_key(scope) => {
+                let help = if oauth.scopes.is_empty() {
+                    format!("declare it under `oauth.scopes`, e.g. `{scope}: What it grants`")
+                } else {
+                    suggest(scope, oauth.scopes.keys().map(String::as_str))
+                };
+                check.error(at.key("scopes").index(i), format!("unknown scope `{scope}`"), help);
+            }
+            Some(_) if !seen.insert(scope) => {
+                check.error(at.key("scopes").index(i), format!("scope `{scope}` is listed twice"), "list each scope once");
+            }
             Some(_) => {}
         }
     }
 }
 
-fn check_object_ref(check: &mut Checker<'_>, name: &str, at: &YamlPath, types: &BTreeMap<String, TypeDef>) {
+/// A body or response must name a declared object type; `what` names which, for the message.
+fn check_object_ref(check: &mut Checker<'_>, name: &str, at: &YamlPath, types: &BTreeMap<String, TypeDef>, what: &str) {
     match types.get(name) {
         Some(TypeDef::Object(_)) => {}
-        Some(TypeDef::Enum(_)) => check.error(at.clone(), format!("`{name}` is an enum; bodies are objects"), "wrap it in an object type"),
-        None => check.error(at.clone(), format!("unknown type `{name}`"), suggest(name, types.keys().map(String::as_str))),
+        Some(TypeDef::Enum(_)) => check.error(
+            at.clone(),
+            format!("`{name}` is an enum, but {what} must be an object type"),
+            format!("declare an object type with a property of type `{name}` and use that"),
+        ),
+        None => {
+            let objects = types.iter().filter(|(_, t)| matches!(t, TypeDef::Object(_))).map(|(n, _)| n.as_str());
+            let help = if types.is_empty() {
+                format!("declare it under `types`, e.g. `{name}: {{properties: {{...}}}}`")
+            } else {
+                suggest(name, objects)
+            };
+            check.error(at.clone(), format!("unknown type `{name}`"), help);
+        }
     }
 }
 
@@ -259,15 +373,19 @@ fn check_response(
     let wants_response = *kind == RouteKind::Json;
     match (&route.response, wants_response) {
         (Some(response), true) => {
-            check_object_ref(check, &response.ty, &at.key("response").key("type"), types);
+            check_object_ref(check, &response.ty, &at.key("response").key("type"), types, "a response");
             let status = response.status.unwrap_or(200);
             if !(200..=299).contains(&status) || status == 204 {
-                check.error(at.key("response").key("status"), format!("{status} is not a success status with a body"), "use 200, 201 or 202");
+                check.error(
+                    at.key("response").key("status"),
+                    format!("{status} is not a success status with a body"),
+                    "use 200, 201 or 202 (errors go under `errors`)",
+                );
             }
             Some(Response { status, ty: response.ty.clone(), description: response.description.clone() })
         }
         (None, true) => {
-            check.error(at.clone(), "a JSON route needs a `response`", "add `response: {type: SomeType}`");
+            check.error(at.clone(), "a JSON route needs a `response`", "add `response: {type: SomeType}`, or set `kind` for a route that answers on its own");
             None
         }
         (Some(_), false) => {
@@ -290,7 +408,7 @@ fn documented_errors(
     let mut errors = BTreeMap::new();
     for (status, description) in &route.errors {
         if !(400..=599).contains(status) {
-            check.error(at.key("errors").key(status.to_string()), format!("{status} is not an error status"), "use a 4xx or 5xx status");
+            check.error(at.key("errors").key(status.to_string()), format!("`{status}` is not an error status"), raw::ERROR_STATUS_HELP);
         }
         errors.insert(*status, description.clone());
     }

@@ -13,7 +13,13 @@ pub fn openapi_document(probe: &mut Probe) -> CheckResult {
     let exchange = probe.get(check, "/openapi.json")?;
     let served = probe.expect_json_document(check, &exchange, 200)?;
     let version = served["openapi"].as_str().unwrap_or_default();
-    probe.ensure(version.starts_with("3.1"), check, &exchange, "\"openapi\": \"3.1.x\"", format!("\"openapi\": {:?}", served["openapi"]))?;
+    probe.ensure(
+        version.starts_with("3.1"),
+        check,
+        &exchange,
+        "\"openapi\": \"3.1.x\"",
+        format!("\"openapi\": {:?}", served["openapi"]),
+    )?;
     if let OpenApiSource::File(path) = &probe.expect.openapi {
         let same = &served == probe.openapi.document();
         probe.ensure(
@@ -35,16 +41,50 @@ pub fn protected_resource_metadata(probe: &mut Probe) -> CheckResult {
     let body = probe.expect_json_document(check, &exchange, 200)?;
     let oauth = &probe.expect.spec.oauth;
 
-    expect_field(probe, check, &exchange, &body, "resource", &Value::from(probe.expect.origin.as_str()))?;
-    expect_field(probe, check, &exchange, &body, "authorization_servers", &Value::from(oauth.authorization_servers.clone()))?;
-    expect_field(probe, check, &exchange, &body, "bearer_methods_supported", &Value::from(oauth.bearer_methods.clone()))?;
-    expect_field(probe, check, &exchange, &body, "resource_documentation", &Value::from(oauth.resource_documentation.as_str()))?;
+    expect_field(
+        probe,
+        check,
+        &exchange,
+        &body,
+        "resource",
+        &Value::from(probe.expect.origin.as_str()),
+    )?;
+    expect_field(
+        probe,
+        check,
+        &exchange,
+        &body,
+        "authorization_servers",
+        &Value::from(oauth.authorization_servers.clone()),
+    )?;
+    expect_field(
+        probe,
+        check,
+        &exchange,
+        &body,
+        "bearer_methods_supported",
+        &Value::from(oauth.bearer_methods.clone()),
+    )?;
+    expect_field(
+        probe,
+        check,
+        &exchange,
+        &body,
+        "resource_documentation",
+        &Value::from(oauth.resource_documentation.as_str()),
+    )?;
 
     // Scopes are a set: the order is the generator's choice.
     let wanted: BTreeSet<String> = oauth.scopes.keys().cloned().collect();
     let got: BTreeSet<String> = body["scopes_supported"]
         .as_array()
-        .map(|scopes| scopes.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|scopes| {
+            scopes
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
     let listed = body["scopes_supported"].as_array().map_or(0, Vec::len);
     probe.ensure(
@@ -65,16 +105,35 @@ pub fn mcp_manifest(probe: &mut Probe) -> CheckResult {
     let body = probe.expect_json_document(check, &exchange, 200)?;
     let mcp = &probe.expect.spec.mcp;
 
-    expect_field(probe, check, &exchange, &body, "name", &Value::from(mcp.name.as_str()))?;
-    expect_field(probe, check, &exchange, &body, "version", &Value::from(mcp.version.as_str()))?;
+    expect_field(
+        probe,
+        check,
+        &exchange,
+        &body,
+        "name",
+        &Value::from(mcp.name.as_str()),
+    )?;
+    expect_field(
+        probe,
+        check,
+        &exchange,
+        &body,
+        "version",
+        &Value::from(mcp.version.as_str()),
+    )?;
     // MCP itself spells it protocolVersion; accept the snake_case spelling the spec uses too.
-    let protocol = body.get("protocolVersion").or_else(|| body.get("protocol_version"));
+    let protocol = body
+        .get("protocolVersion")
+        .or_else(|| body.get("protocol_version"));
     probe.ensure(
         protocol.and_then(Value::as_str) == Some(mcp.protocol_version.as_str()),
         check,
         &exchange,
         format!("protocolVersion {:?}", mcp.protocol_version),
-        format!("protocolVersion {}", protocol.map_or("(missing)".to_string(), Value::to_string)),
+        format!(
+            "protocolVersion {}",
+            protocol.map_or("(missing)".to_string(), Value::to_string)
+        ),
     )?;
     for (capability, enabled) in &mcp.capabilities {
         let got = &body["capabilities"][capability];
@@ -117,7 +176,13 @@ fn expect_field(
     wanted: &Value,
 ) -> CheckResult {
     let got = body.get(field).unwrap_or(&Value::Null);
-    probe.ensure(got == wanted, check, exchange, format!("{field} = {wanted}"), format!("{field} = {got}"))
+    probe.ensure(
+        got == wanted,
+        check,
+        exchange,
+        format!("{field} = {wanted}"),
+        format!("{field} = {got}"),
+    )
 }
 
 /// Where two JSON documents first differ, as a JSON pointer with both values.
@@ -135,15 +200,24 @@ pub fn first_difference(expected: &Value, got: &Value, pointer: &str) -> Option<
                     }
                 }
             }
-            b.keys().find(|key| !a.contains_key(*key)).map(|key| format!("{pointer}/{key} is not in the file"))
+            b.keys()
+                .find(|key| !a.contains_key(*key))
+                .map(|key| format!("{pointer}/{key} is not in the file"))
         }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
-            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, &format!("{pointer}/{i}")))
-        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{pointer}/{i}"))),
         _ if expected == got => None,
         _ => {
             let show = |value: &Value| crate::http::excerpt(&value.to_string());
-            Some(format!("{} is {} instead of {}", if pointer.is_empty() { "/" } else { pointer }, show(got), show(expected)))
+            Some(format!(
+                "{} is {} instead of {}",
+                if pointer.is_empty() { "/" } else { pointer },
+                show(got),
+                show(expected)
+            ))
         }
     }
 }
@@ -163,6 +237,9 @@ mod tests {
             Some("/info/version is \"0.2.0\" instead of \"0.1.0\"")
         );
         let extra = json!({"info": {"version": "0.1.0"}, "paths": {"/a": 1}, "x": true});
-        assert_eq!(first_difference(&file, &extra, "").as_deref(), Some("/x is not in the file"));
+        assert_eq!(
+            first_difference(&file, &extra, "").as_deref(),
+            Some("/x is not in the file")
+        );
     }
 }

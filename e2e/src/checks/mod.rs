@@ -4,13 +4,13 @@
 //! [`CheckFailure`] naming the request, what was expected, what came back and the start of the body. The
 //! focused end-to-end tests use the same `Probe` helpers, so both report failures the same way.
 
-mod auth;
-mod control;
-mod cors;
-mod discovery;
-mod observability;
-mod realtime;
-mod system;
+pub mod auth;
+pub mod control;
+pub mod cors;
+pub mod discovery;
+pub mod observability;
+pub mod realtime;
+pub mod system;
 
 use std::fmt;
 
@@ -21,9 +21,7 @@ use crate::http::{excerpt, Exchange, HttpClient, Request, TransportError};
 use crate::openapi::{OpenApi, OpenApiSource};
 use crate::spec::Spec;
 
-pub use control::ControlState;
-pub use observability::{fetch_all_logs, MetricsSnapshot};
-pub use realtime::{first_sse_event, JsonRpcSocket, SseEvent};
+use control::ControlState;
 
 /// What the server under test should answer, taken from the spec and the environment's name.
 #[derive(Debug, Clone)]
@@ -42,7 +40,11 @@ pub struct Expectations {
 
 impl Expectations {
     /// Expectations for one environment of the repository's spec.
-    pub fn for_environment(environment: &str, read_only: bool, openapi: OpenApiSource) -> Result<Self, String> {
+    pub fn for_environment(
+        environment: &str,
+        read_only: bool,
+        openapi: OpenApiSource,
+    ) -> Result<Self, String> {
         let spec = Spec::load_repo()?;
         let origin = spec.origin(environment)?.to_string();
         Ok(Expectations {
@@ -60,7 +62,8 @@ impl Expectations {
         let openapi = std::env::var_os("E2E_OPENAPI_FILE")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(crate::paths::openapi_file);
-        let mut expectations = Expectations::for_environment("dev", false, OpenApiSource::File(openapi))?;
+        let mut expectations =
+            Expectations::for_environment("dev", false, OpenApiSource::File(openapi))?;
         expectations.forbidden_values = secrets.values();
         Ok(expectations)
     }
@@ -77,7 +80,11 @@ pub struct CheckOutcome {
 
 impl fmt::Display for CheckOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ok  {:<44} {} {} → {}", self.check, self.method, self.url, self.status)
+        write!(
+            f,
+            "ok  {:<44} {} {} → {}",
+            self.check, self.method, self.url, self.status
+        )
     }
 }
 
@@ -85,8 +92,8 @@ impl fmt::Display for CheckOutcome {
 #[derive(Debug, Clone)]
 pub struct CheckFailure {
     pub check: String,
-    pub method: String,
-    pub url: String,
+    /// Method and URL, e.g. `GET http://127.0.0.1:8787/api/health`.
+    pub request: String,
     pub expected: String,
     pub got: String,
     pub body_excerpt: String,
@@ -95,10 +102,18 @@ pub struct CheckFailure {
 impl fmt::Display for CheckFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "check failed: {}", self.check)?;
-        writeln!(f, "  request:  {} {}", self.method, self.url)?;
+        writeln!(f, "  request:  {}", self.request)?;
         writeln!(f, "  expected: {}", self.expected)?;
         writeln!(f, "  got:      {}", self.got)?;
-        write!(f, "  body:     {}", if self.body_excerpt.is_empty() { "(empty)" } else { &self.body_excerpt })
+        write!(
+            f,
+            "  body:     {}",
+            if self.body_excerpt.is_empty() {
+                "(empty)"
+            } else {
+                &self.body_excerpt
+            }
+        )
     }
 }
 
@@ -112,6 +127,8 @@ pub struct Probe<'a> {
     pub base_url: String,
     pub expect: &'a Expectations,
     pub openapi: OpenApi,
+    /// What the control checks found before changing anything, to restore it at the end.
+    pub control_state: ControlState,
     passed: Vec<CheckOutcome>,
     on_pass: Box<dyn FnMut(&CheckOutcome) + 'a>,
 }
@@ -121,15 +138,23 @@ impl<'a> Probe<'a> {
     pub fn new(base_url: &str, expect: &'a Expectations) -> CheckResult<Probe<'a>> {
         let base_url = base_url.trim_end_matches('/').to_string();
         let client = HttpClient::default();
-        let openapi = OpenApi::load(&expect.openapi, &client, &base_url).map_err(|reason| CheckFailure {
-            check: "load the OpenAPI document".into(),
-            method: "GET".into(),
-            url: format!("{base_url}/openapi.json"),
-            expected: "an OpenAPI 3.1 document with components.schemas".into(),
-            got: reason,
-            body_excerpt: String::new(),
-        })?;
-        Ok(Probe { client, base_url, expect, openapi, passed: Vec::new(), on_pass: Box::new(|_| {}) })
+        let openapi =
+            OpenApi::load(&expect.openapi, &client, &base_url).map_err(|reason| CheckFailure {
+                check: "load the OpenAPI document".into(),
+                request: format!("GET {base_url}/openapi.json"),
+                expected: "an OpenAPI 3.1 document with components.schemas".into(),
+                got: reason,
+                body_excerpt: String::new(),
+            })?;
+        Ok(Probe {
+            client,
+            base_url,
+            expect,
+            openapi,
+            control_state: ControlState::default(),
+            passed: Vec::new(),
+            on_pass: Box::new(|_| {}),
+        })
     }
 
     /// Calls `on_pass` as each check passes (the smoke command prints a line per check).
@@ -143,7 +168,9 @@ impl<'a> Probe<'a> {
     }
 
     pub fn send(&self, check: &str, request: Request) -> CheckResult<Exchange> {
-        self.client.send(request).map_err(|error| transport_failure(check, error))
+        self.client
+            .send(request)
+            .map_err(|error| transport_failure(check, error))
     }
 
     pub fn get(&self, check: &str, path_and_query: &str) -> CheckResult<Exchange> {
@@ -171,11 +198,16 @@ impl<'a> Probe<'a> {
     }
 
     /// A failure about this exchange.
-    pub fn fail(&self, check: &str, exchange: &Exchange, expected: impl Into<String>, got: impl Into<String>) -> CheckFailure {
+    pub fn fail(
+        &self,
+        check: &str,
+        exchange: &Exchange,
+        expected: impl Into<String>,
+        got: impl Into<String>,
+    ) -> CheckFailure {
         CheckFailure {
             check: check.to_string(),
-            method: exchange.method.clone(),
-            url: exchange.url.clone(),
+            request: format!("{} {}", exchange.method, exchange.url),
             expected: expected.into(),
             got: got.into(),
             body_excerpt: exchange.body_excerpt(),
@@ -199,26 +231,50 @@ impl<'a> Probe<'a> {
     }
 
     pub fn expect_status(&self, check: &str, exchange: &Exchange, status: u16) -> CheckResult {
-        self.ensure(exchange.status == status, check, exchange, format!("status {status}"), format!("status {}", exchange.status))
+        self.ensure(
+            exchange.status == status,
+            check,
+            exchange,
+            format!("status {status}"),
+            format!("status {}", exchange.status),
+        )
     }
 
     /// Status, a JSON content type, and a body valid against `components.schemas.<type_name>`.
-    pub fn expect_json(&self, check: &str, exchange: &Exchange, status: u16, type_name: &str) -> CheckResult<Value> {
+    pub fn expect_json(
+        &self,
+        check: &str,
+        exchange: &Exchange,
+        status: u16,
+        type_name: &str,
+    ) -> CheckResult<Value> {
         let body = self.expect_json_document(check, exchange, status)?;
-        self.openapi
-            .validate(type_name, &body)
-            .map_err(|problem| self.fail(check, exchange, format!("a {type_name} body"), problem))?;
+        self.openapi.validate(type_name, &body).map_err(|problem| {
+            self.fail(check, exchange, format!("a {type_name} body"), problem)
+        })?;
         Ok(body)
     }
 
     /// Status, a JSON content type and a JSON body, without a schema (for documents outside the API types).
-    pub fn expect_json_document(&self, check: &str, exchange: &Exchange, status: u16) -> CheckResult<Value> {
+    pub fn expect_json_document(
+        &self,
+        check: &str,
+        exchange: &Exchange,
+        status: u16,
+    ) -> CheckResult<Value> {
         self.expect_status(check, exchange, status)?;
         self.expect_media_type(check, exchange, "application/json")?;
-        exchange.json().map_err(|problem| self.fail(check, exchange, "a JSON body", problem))
+        exchange
+            .json()
+            .map_err(|problem| self.fail(check, exchange, "a JSON body", problem))
     }
 
-    pub fn expect_media_type(&self, check: &str, exchange: &Exchange, media_type: &str) -> CheckResult {
+    pub fn expect_media_type(
+        &self,
+        check: &str,
+        exchange: &Exchange,
+        media_type: &str,
+    ) -> CheckResult {
         let got = exchange.media_type();
         self.ensure(
             got.as_deref() == Some(media_type),
@@ -247,8 +303,17 @@ impl<'a> Probe<'a> {
             format!("error.code {code:?}"),
             format!("error.code {got_code:?}"),
         )?;
-        let message = body.pointer("/error/message").and_then(Value::as_str).unwrap_or_default();
-        self.ensure(!message.trim().is_empty(), check, exchange, "a non-empty error.message", format!("{message:?}"))?;
+        let message = body
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        self.ensure(
+            !message.trim().is_empty(),
+            check,
+            exchange,
+            "a non-empty error.message",
+            format!("{message:?}"),
+        )?;
         if let Some(location) = location {
             let got_location = body.pointer("/error/location").and_then(Value::as_str);
             self.ensure(
@@ -263,12 +328,18 @@ impl<'a> Probe<'a> {
     }
 
     /// `405 method_not_allowed` whose `Allow` lists exactly `allowed` (any order, any case).
-    pub fn expect_method_not_allowed(&self, check: &str, exchange: &Exchange, allowed: &[String]) -> CheckResult {
+    pub fn expect_method_not_allowed(
+        &self,
+        check: &str,
+        exchange: &Exchange,
+        allowed: &[String],
+    ) -> CheckResult {
         self.expect_error(check, exchange, 405, "method_not_allowed", None)?;
         let mut got = exchange.header_items("allow");
         let mut wanted: Vec<String> = allowed.to_vec();
         for list in [&mut got, &mut wanted] {
-            list.iter_mut().for_each(|method| *method = method.to_ascii_uppercase());
+            list.iter_mut()
+                .for_each(|method| *method = method.to_ascii_uppercase());
             list.sort();
             list.dedup();
         }
@@ -277,15 +348,28 @@ impl<'a> Probe<'a> {
             check,
             exchange,
             format!("Allow: {}", wanted.join(", ")),
-            format!("Allow: {}", exchange.header("allow").unwrap_or_else(|| "(none)".into())),
+            format!(
+                "Allow: {}",
+                exchange.header("allow").unwrap_or_else(|| "(none)".into())
+            ),
         )
     }
 
     /// Fails when the body contains a value that must stay secret.
     pub fn expect_no_secrets(&self, check: &str, exchange: &Exchange) -> CheckResult {
-        match self.expect.forbidden_values.iter().find(|value| exchange.body.contains(value.as_str())) {
+        match self
+            .expect
+            .forbidden_values
+            .iter()
+            .find(|value| exchange.body.contains(value.as_str()))
+        {
             None => Ok(()),
-            Some(value) => Err(self.fail(check, exchange, "a body without secret values", format!("the body contains {value:?}"))),
+            Some(value) => Err(self.fail(
+                check,
+                exchange,
+                "a body without secret values",
+                format!("the body contains {value:?}"),
+            )),
         }
     }
 
@@ -300,8 +384,7 @@ impl<'a> Probe<'a> {
 fn transport_failure(check: &str, error: TransportError) -> CheckFailure {
     CheckFailure {
         check: check.to_string(),
-        method: error.method,
-        url: error.url,
+        request: format!("{} {}", error.method, error.url),
         expected: "an HTTP answer".into(),
         got: format!("no answer: {}", error.reason),
         body_excerpt: String::new(),
@@ -309,11 +392,17 @@ fn transport_failure(check: &str, error: TransportError) -> CheckFailure {
 }
 
 /// A failure that is not about one HTTP exchange (e.g. a WebSocket message).
-pub fn failure(check: &str, method: &str, url: &str, expected: impl Into<String>, got: impl Into<String>, body: &str) -> CheckFailure {
+pub fn failure(
+    check: &str,
+    method: &str,
+    url: &str,
+    expected: impl Into<String>,
+    got: impl Into<String>,
+    body: &str,
+) -> CheckFailure {
     CheckFailure {
         check: check.to_string(),
-        method: method.to_string(),
-        url: url.to_string(),
+        request: format!("{method} {url}"),
         expected: expected.into(),
         got: got.into(),
         body_excerpt: excerpt(body),
@@ -330,11 +419,17 @@ struct SuiteEntry {
 }
 
 const fn reads(check: Check) -> SuiteEntry {
-    SuiteEntry { check, writes: false }
+    SuiteEntry {
+        check,
+        writes: false,
+    }
 }
 
 const fn writes(check: Check) -> SuiteEntry {
-    SuiteEntry { check, writes: true }
+    SuiteEntry {
+        check,
+        writes: true,
+    }
 }
 
 fn suite() -> Vec<SuiteEntry> {
@@ -374,6 +469,7 @@ fn suite() -> Vec<SuiteEntry> {
         reads(observability::metrics_agree_with_records),
         reads(realtime::events_stream),
         reads(realtime::mcp_websocket),
+        writes(control::restore_pause_state),
     ]
 }
 
@@ -428,14 +524,30 @@ mod tests {
         let mut covered = COVERED_ROUTES.to_vec();
         in_spec.sort();
         covered.sort();
-        assert_eq!(in_spec, covered, "the smoke suite and spec/dashboard.yaml disagree on the routes");
+        assert_eq!(
+            in_spec, covered,
+            "the smoke suite and spec/dashboard.yaml disagree on the routes"
+        );
     }
 
     #[test]
     fn failure_message_names_request_expectation_and_answer() {
-        let failure = failure("health", "GET", "http://127.0.0.1:1/api/health", "status 200", "status 500", "{\"error\":1}");
+        let failure = failure(
+            "health",
+            "GET",
+            "http://127.0.0.1:1/api/health",
+            "status 200",
+            "status 500",
+            "{\"error\":1}",
+        );
         let text = failure.to_string();
-        for part in ["health", "GET http://127.0.0.1:1/api/health", "expected: status 200", "got:      status 500", "{\"error\":1}"] {
+        for part in [
+            "health",
+            "GET http://127.0.0.1:1/api/health",
+            "expected: status 200",
+            "got:      status 500",
+            "{\"error\":1}",
+        ] {
             assert!(text.contains(part), "{part:?} missing from:\n{text}");
         }
     }

@@ -1,0 +1,135 @@
+//! Errors a handler or the generated plumbing answers with, always as a JSON body.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+
+/// The machine-readable `error.code` of an error answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidParameter,
+    InvalidBody,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    UnsupportedMediaType,
+    BadGateway,
+    Internal,
+}
+
+/// An error answer: status, code, a message for people, and where in the request the problem is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: ErrorCode,
+    pub message: Cow<'static, str>,
+    /// Where the problem is, e.g. `query.limit` or `body.endpoint`.
+    pub location: Option<Cow<'static, str>>,
+    /// Methods to list in `Allow` for a 405.
+    pub allow: Option<&'static str>,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
+        Self { status, code, message: message.into(), location: None, allow: None }
+    }
+
+    pub fn at(mut self, location: impl Into<Cow<'static, str>>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    pub fn invalid_parameter(location: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(400, ErrorCode::InvalidParameter, message).at(location)
+    }
+
+    pub fn invalid_body(location: impl Into<Cow<'static, str>>, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(400, ErrorCode::InvalidBody, message).at(location)
+    }
+
+    pub fn not_found(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(404, ErrorCode::NotFound, message)
+    }
+
+    pub fn method_not_allowed(method: &str, allow: &'static str) -> Self {
+        let mut error = Self::new(405, ErrorCode::MethodNotAllowed, format!("{method} is not allowed here; use {allow}"));
+        error.allow = Some(allow);
+        error
+    }
+
+    pub fn conflict(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(409, ErrorCode::Conflict, message)
+    }
+
+    pub fn bad_gateway(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(502, ErrorCode::BadGateway, message)
+    }
+
+    pub fn internal(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(500, ErrorCode::Internal, message)
+    }
+
+    /// The JSON body: `{"error": {"code", "message", "location"?}}`.
+    pub fn body(&self) -> String {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            error: Inner<'a>,
+        }
+        #[derive(Serialize)]
+        struct Inner<'a> {
+            code: ErrorCode,
+            message: &'a str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            location: Option<&'a str>,
+        }
+        let body = Body { error: Inner { code: self.code, message: &self.message, location: self.location.as_deref() } };
+        serde_json::to_string(&body).unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"error"}}"#.to_owned())
+    }
+
+    pub fn into_response(self) -> worker::Result<worker::Response> {
+        let mut response = crate::respond::json_text(self.status, self.body())?;
+        if let Some(allow) = self.allow {
+            response.headers_mut().set("Allow", allow)?;
+        }
+        Ok(response)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(location) => write!(f, "{} at {location}: {}", self.status, self.message),
+            None => write!(f, "{}: {}", self.status, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Runtime failures (a missing binding, a storage error) become a 500 whose body hides the detail; the
+/// detail goes to the log, where operators see it and callers do not.
+impl From<worker::Error> for ApiError {
+    fn from(error: worker::Error) -> Self {
+        worker::console_error!("internal error: {error}");
+        Self::internal("internal error")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_shape() {
+        let error = ApiError::invalid_parameter("query.limit", "must be at most 1000, got 5000");
+        assert_eq!(
+            error.body(),
+            r#"{"error":{"code":"invalid_parameter","message":"must be at most 1000, got 5000","location":"query.limit"}}"#
+        );
+        assert_eq!(ApiError::not_found("no route").body(), r#"{"error":{"code":"not_found","message":"no route"}}"#);
+    }
+}

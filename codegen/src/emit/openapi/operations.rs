@@ -1,0 +1,172 @@
+//! One operation object per route and method: parameters, request body, responses and security.
+
+use serde_json::{json, Map, Value};
+
+use super::schemas::{self, ERROR_SCHEMA};
+use crate::model::{DocumentKind, HttpMethod, Model, Param, Route, RouteKind};
+
+/// The name of the security scheme that scoped operations require.
+pub const OAUTH_SCHEME: &str = "oauth2";
+
+/// The operationId of `method` on `route`: the route id for its first method, `<id>_<method>` for the others,
+/// so a route serving several methods still has unique ids.
+pub fn operation_id(route: &Route, method: HttpMethod) -> String {
+    if route.methods.first() == Some(&method) {
+        route.id.clone()
+    } else {
+        format!("{}_{}", route.id, method.as_str().to_ascii_lowercase())
+    }
+}
+
+pub fn operation(model: &Model, route: &Route, method: HttpMethod) -> Value {
+    let mut op = Map::new();
+    if !route.tags.is_empty() {
+        op.insert("tags".into(), json!(route.tags));
+    }
+    op.insert("summary".into(), json!(route.summary));
+    if let Some(description) = &route.description {
+        op.insert("description".into(), json!(description));
+    }
+    op.insert("operationId".into(), json!(operation_id(route, method)));
+    let parameters = parameters(route);
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Value::Array(parameters));
+    }
+    if let Some(body) = &route.body {
+        let mut request = Map::new();
+        if let Some(description) = &body.description {
+            request.insert("description".into(), json!(description));
+        }
+        request.insert("content".into(), json!({ "application/json": { "schema": schemas::reference(&body.ty) } }));
+        request.insert("required".into(), json!(true));
+        op.insert("requestBody".into(), Value::Object(request));
+    }
+    op.insert("responses".into(), Value::Object(responses(model, route)));
+    if model.oauth.is_some() && !route.scopes.is_empty() {
+        op.insert("security".into(), json!([{ OAUTH_SCHEME: route.scopes }]));
+    }
+    Value::Object(op)
+}
+
+fn parameters(route: &Route) -> Vec<Value> {
+    let mut list: Vec<Value> = route.params.iter().map(parameter).collect();
+    if matches!(route.kind, RouteKind::WebSocket { .. }) {
+        list.push(json!({
+            "name": "Upgrade",
+            "in": "header",
+            "description": "Must be `websocket`: the request asks to switch to the WebSocket protocol",
+            "required": true,
+            "schema": { "type": "string", "enum": ["websocket"] },
+        }));
+    }
+    list
+}
+
+fn parameter(param: &Param) -> Value {
+    let field = &param.field;
+    let mut object = Map::new();
+    object.insert("name".into(), json!(field.name));
+    object.insert("in".into(), json!(param.location.as_str()));
+    if let Some(description) = &field.description {
+        object.insert("description".into(), json!(description));
+    }
+    object.insert("required".into(), json!(field.required));
+    // The description already sits on the parameter; the schema carries type, bounds and default only.
+    let mut schema = schemas::field_schema(field);
+    if let Value::Object(map) = &mut schema {
+        map.remove("description");
+        map.remove("examples");
+    }
+    object.insert("schema".into(), schema);
+    if let Some(example) = &field.example {
+        object.insert("example".into(), example.clone());
+    }
+    Value::Object(object)
+}
+
+/// The success answer for the route's kind, then every documented error, by status.
+fn responses(model: &Model, route: &Route) -> Map<String, Value> {
+    let mut responses = Map::new();
+    let (status, success) = success(model, route);
+    responses.insert(status.to_string(), success);
+    for (status, description) in &route.errors {
+        responses.insert(
+            status.to_string(),
+            json!({
+                "description": description,
+                "content": { "application/json": { "schema": schemas::reference(ERROR_SCHEMA) } },
+            }),
+        );
+    }
+    responses
+}
+
+fn success(model: &Model, route: &Route) -> (u16, Value) {
+    match &route.kind {
+        RouteKind::Json => match &route.response {
+            Some(response) => {
+                let description = response
+                    .description
+                    .as_deref()
+                    .or_else(|| model.type_def(&response.ty).and_then(|t| t.description()))
+                    .unwrap_or("Success");
+                let content = json!({ "application/json": { "schema": schemas::reference(&response.ty) } });
+                (response.status, json!({ "description": description, "content": content }))
+            }
+            None => (204, json!({ "description": "Success, with no body" })),
+        },
+        RouteKind::Redirect => (
+            302,
+            json!({
+                "description": "Redirects the browser; the `Location` header names the target",
+                "headers": {
+                    "Location": {
+                        "description": "Where to go next",
+                        "required": true,
+                        "schema": { "type": "string", "format": "uri-reference" },
+                    },
+                },
+            }),
+        ),
+        RouteKind::Document(kind) => (200, document(*kind)),
+        RouteKind::Sse { .. } => (
+            200,
+            json!({
+                "description": "A Server-Sent Events stream that stays open; each event's `data` is one JSON object",
+                "content": {
+                    "text/event-stream": {
+                        "schema": {
+                            "type": "string",
+                            "description": "`event:` names the kind of change, `data:` carries it as JSON; \
+                                            events are separated by blank lines",
+                        },
+                    },
+                },
+            }),
+        ),
+        RouteKind::WebSocket { .. } => (
+            101,
+            json!({
+                "description": "Switching Protocols: the connection becomes a WebSocket. \
+                                The request must carry `Upgrade: websocket`",
+            }),
+        ),
+    }
+}
+
+fn document(kind: DocumentKind) -> Value {
+    let (description, media_type, schema) = match kind {
+        DocumentKind::OauthProtectedResource => (
+            "OAuth 2.0 protected resource metadata (RFC 9728)",
+            "application/json",
+            schemas::protected_resource_schema(),
+        ),
+        DocumentKind::McpManifest => ("The MCP server manifest", "application/json", json!({ "type": "object" })),
+        DocumentKind::Openapi => ("This OpenAPI document", "application/json", json!({ "type": "object" })),
+        DocumentKind::ReferenceHtml => ("The API reference as an HTML page", "text/html", json!({ "type": "string" })),
+        DocumentKind::ReferenceMarkdown => {
+            ("The API reference as Markdown", "text/markdown", json!({ "type": "string" }))
+        }
+    };
+    json!({ "description": description, "content": { media_type: { "schema": schema } } })
+}

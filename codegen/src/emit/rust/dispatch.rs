@@ -1,0 +1,294 @@
+//! `dispatch.rs`: routing as one `match` on path segments and method, then a small handler per route.
+//!
+//! No route table is built at run time: the compiler turns the match into direct comparisons, so the cost of
+//! finding a route does not grow with a table, and OPTIONS preflights and 405s fall out of the same match.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::params::struct_name;
+use crate::model::{DocumentKind, HttpMethod, Model, PathSegment, Route, RouteKind};
+use crate::naming::{ident, snake_case};
+
+pub fn render(model: &Model) -> TokenStream {
+    let cors = cors_policy(model);
+    let arms = path_arms(model);
+    let handlers = model.routes.iter().map(|route| handler(model, route));
+    quote! {
+        //! Request routing, extraction, validation, error answers and CORS.
+
+        use super::bindings::Bindings;
+        use super::service::{RequestContext, Service};
+
+        #cors
+
+        /// What a route answered, and whether CORS headers still need adding.
+        enum Outcome {
+            /// A response this worker built; CORS headers are added on the way out.
+            Fresh(::worker::Response),
+            /// A response that is complete as it is (preflights, forwarded streams).
+            Complete(::worker::Response),
+        }
+
+        /// Everything a route handler may need from the incoming request.
+        struct Incoming<'a> {
+            request: ::worker::Request,
+            bindings: &'a Bindings,
+            url: &'a ::worker::Url,
+            segments: &'a [&'a str],
+            execution: &'a ::worker::Context,
+            origin: ::core::option::Option<&'a str>,
+        }
+
+        impl Incoming<'_> {
+            fn context(&self) -> RequestContext<'_> {
+                RequestContext { bindings: self.bindings, request: &self.request, url: self.url, execution: self.execution }
+            }
+        }
+
+        /// Answers one request. Bad input becomes a 4xx JSON error; only a runtime failure (a missing
+        /// binding, a storage error) becomes a 500, and its detail goes to the log, not to the caller.
+        pub async fn handle<S: Service>(
+            service: &S,
+            request: ::worker::Request,
+            env: ::worker::Env,
+            execution: ::worker::Context,
+        ) -> ::worker::Result<::worker::Response> {
+            let bindings = Bindings::new(env);
+            let origin = request.headers().get("Origin")?;
+            let url = request.url()?;
+            let segments: ::std::vec::Vec<&str> = url.path().split('/').skip(1).collect();
+            let method = request.method();
+            let incoming = Incoming {
+                request,
+                bindings: &bindings,
+                url: &url,
+                segments: &segments,
+                execution: &execution,
+                origin: origin.as_deref(),
+            };
+            let outcome = match route(service, method, incoming).await {
+                ::core::result::Result::Ok(outcome) => outcome,
+                ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()?),
+            };
+            match outcome {
+                Outcome::Complete(response) => ::core::result::Result::Ok(response),
+                Outcome::Fresh(response) => {
+                    if let ::core::result::Result::Err(error) = CORS.apply(origin.as_deref(), response.headers()) {
+                        return error.into_response();
+                    }
+                    ::core::result::Result::Ok(response)
+                }
+            }
+        }
+
+        async fn route<S: Service>(
+            service: &S,
+            method: ::worker::Method,
+            incoming: Incoming<'_>,
+        ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+            use ::worker::Method;
+            match incoming.segments {
+                #(#arms)*
+                _ => ::core::result::Result::Err(::codegen_runtime::ApiError::not_found(::std::format!(
+                    "no route for {} {}",
+                    method,
+                    incoming.url.path()
+                ))),
+            }
+        }
+
+        fn preflight(incoming: &Incoming<'_>, methods: &'static str) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+            ::core::result::Result::Ok(Outcome::Complete(CORS.preflight(incoming.origin, methods)?))
+        }
+
+        #(#handlers)*
+    }
+}
+
+fn cors_policy(model: &Model) -> TokenStream {
+    let (origins, credentials, allow, expose, max_age) = match &model.cors {
+        Some(cors) => (
+            cors.allow_origins.clone(),
+            cors.allow_credentials,
+            cors.allow_headers.join(", "),
+            cors.expose_headers.join(", "),
+            cors.max_age.map(|age| age.to_string()),
+        ),
+        None => (Vec::new(), false, String::new(), String::new(), None),
+    };
+    let max_age = match max_age {
+        Some(age) => quote!(::core::option::Option::Some(#age)),
+        None => quote!(::core::option::Option::None),
+    };
+    quote! {
+        /// The spec's CORS policy; every header value is precomputed.
+        pub static CORS: ::codegen_runtime::CorsPolicy = ::codegen_runtime::CorsPolicy {
+            allow_origins: &[#(#origins),*],
+            allow_credentials: #credentials,
+            allow_headers: #allow,
+            expose_headers: #expose,
+            max_age: #max_age,
+        };
+    }
+}
+
+/// One match arm per distinct path shape; literal-only shapes come first so they win over parameters.
+/// A path shape: literal segments by text, parameters as `None`.
+type Shape = Vec<Option<String>>;
+
+fn path_arms(model: &Model) -> Vec<TokenStream> {
+    // Keyed by parameter count first, so that literal paths are matched before parameterised ones.
+    let mut shapes: BTreeMap<(usize, Shape), Vec<(HttpMethod, &Route)>> = BTreeMap::new();
+    for route in &model.routes {
+        let shape: Shape = route
+            .segments
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Literal(text) => Some(text.clone()),
+                PathSegment::Param(_) => None,
+            })
+            .collect();
+        let params = shape.iter().filter(|s| s.is_none()).count();
+        for method in &route.methods {
+            shapes.entry((params, shape.clone())).or_default().push((*method, route));
+        }
+    }
+    shapes
+        .into_iter()
+        .map(|((_, shape), mut methods)| {
+            methods.sort_by_key(|(method, _)| *method);
+            let pattern = if shape.is_empty() {
+                quote!([""])
+            } else {
+                let parts = shape.iter().map(|segment| match segment {
+                    Some(text) => quote!(#text),
+                    None => quote!(_),
+                });
+                quote!([#(#parts),*])
+            };
+            let allow = methods.iter().map(|(m, _)| m.as_str()).chain(["OPTIONS"]).collect::<Vec<_>>().join(", ");
+            let method_arms = methods.iter().map(|(method, route)| {
+                let variant = format_ident!("{}", method_variant(*method));
+                let handler = handler_name(route);
+                quote!(Method::#variant => #handler(service, incoming).await,)
+            });
+            quote! {
+                #pattern => match method {
+                    #(#method_arms)*
+                    Method::Options => preflight(&incoming, #allow),
+                    other => ::core::result::Result::Err(::codegen_runtime::ApiError::method_not_allowed(other.as_ref(), #allow)),
+                },
+            }
+        })
+        .collect()
+}
+
+fn method_variant(method: HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "Get",
+        HttpMethod::Post => "Post",
+        HttpMethod::Put => "Put",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Delete => "Delete",
+    }
+}
+
+fn handler_name(route: &Route) -> proc_macro2::Ident {
+    format_ident!("handle_{}", route.id)
+}
+
+/// The handler of one route: extract, validate, call the service (or serve/forward), answer.
+fn handler(model: &Model, route: &Route) -> TokenStream {
+    let name = handler_name(route);
+    let body = match &route.kind {
+        RouteKind::Json | RouteKind::Redirect => service_call(route),
+        RouteKind::Document(kind) => document(model, *kind),
+        RouteKind::Sse { binding } | RouteKind::WebSocket { binding } => forward(binding),
+    };
+    let uses_service = matches!(route.kind, RouteKind::Json | RouteKind::Redirect);
+    let service_arg = if uses_service { quote!(service) } else { quote!(_service) };
+    let incoming_arg = if route.body.is_some() { quote!(mut incoming) } else { quote!(incoming) };
+    let doc = format!(" `{}`: {}", route.path, route.summary);
+    quote! {
+        #[doc = #doc]
+        async fn #name<S: Service>(#service_arg: &S, #incoming_arg: Incoming<'_>) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+            #body
+        }
+    }
+}
+
+fn service_call(route: &Route) -> TokenStream {
+    let method = ident(&route.id);
+    let (params_let, params_arg) = match struct_name(route) {
+        Some(name) => (
+            quote! { let params = super::params::#name::extract(&incoming.request, incoming.url, incoming.segments)?; },
+            quote!(params,),
+        ),
+        None => (quote!(), quote!()),
+    };
+    let (body_let, body_arg) = match &route.body {
+        Some(body) => {
+            let ty = format_ident!("{}", body.ty);
+            (
+                quote! {
+                    let body: super::types::#ty = ::codegen_runtime::read_json(&mut incoming.request).await?;
+                    ::codegen_runtime::Validate::validate(&body, "body")?;
+                },
+                quote!(body,),
+            )
+        }
+        None => (quote!(), quote!()),
+    };
+    let answer = match (&route.kind, &route.response) {
+        (RouteKind::Redirect, _) => quote!(output.into_response()?),
+        (_, Some(response)) => {
+            let status = response.status;
+            quote!(::codegen_runtime::json_response(#status, &output)?)
+        }
+        _ => quote!(::codegen_runtime::json_response(200, &output)?),
+    };
+    quote! {
+        #params_let
+        #body_let
+        let output = service.#method(&incoming.context(), #params_arg #body_arg).await?;
+        ::core::result::Result::Ok(Outcome::Fresh(#answer))
+    }
+}
+
+fn document(model: &Model, kind: DocumentKind) -> TokenStream {
+    let (body, content_type) = match kind {
+        DocumentKind::Openapi => (quote!(super::documents::OPENAPI_JSON), "application/json; charset=utf-8"),
+        DocumentKind::McpManifest => (quote!(super::documents::MCP_MANIFEST_JSON), "application/json; charset=utf-8"),
+        DocumentKind::ReferenceHtml => (quote!(super::documents::API_REFERENCE_HTML), "text/html; charset=utf-8"),
+        DocumentKind::ReferenceMarkdown => (quote!(super::documents::API_REFERENCE_MARKDOWN), "text/markdown; charset=utf-8"),
+        DocumentKind::OauthProtectedResource if model.oauth.is_some() => (
+            quote!(super::documents::oauth_protected_resource(incoming.bindings.current_environment())),
+            "application/json; charset=utf-8",
+        ),
+        DocumentKind::OauthProtectedResource => {
+            return quote! {
+                let _ = incoming;
+                ::core::result::Result::Err(::codegen_runtime::ApiError::not_found("this API declares no OAuth protection"))
+            }
+        }
+    };
+    let uses_incoming = kind == DocumentKind::OauthProtectedResource;
+    let silence = if uses_incoming { quote!() } else { quote!(let _ = incoming;) };
+    quote! {
+        #silence
+        ::core::result::Result::Ok(Outcome::Fresh(::codegen_runtime::static_response(#body, #content_type)?))
+    }
+}
+
+/// Streams are served by a Durable Object: the request goes to the shared instance as it is.
+fn forward(binding: &str) -> TokenStream {
+    let shared = format_ident!("{}_shared", snake_case(binding));
+    quote! {
+        let stub = incoming.bindings.#shared()?;
+        let response = stub.fetch_with_request(incoming.request).await?;
+        ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?))
+    }
+}

@@ -1,0 +1,80 @@
+//! `service.rs`: the trait the worker implements, one async method per route that has business logic.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use super::params::struct_name;
+use crate::model::{Model, Route, RouteKind};
+use crate::naming::ident;
+
+/// Routes that call into the service: JSON and redirect routes. Documents and streams are fully generated.
+pub fn has_handler(route: &Route) -> bool {
+    matches!(route.kind, RouteKind::Json | RouteKind::Redirect)
+}
+
+pub fn render(model: &Model) -> TokenStream {
+    let methods = model.routes.iter().filter(|r| has_handler(r)).map(method);
+    quote! {
+        //! The seam between generated and hand-written code.
+
+        use super::bindings::Bindings;
+        use super::types::*;
+
+        /// What a handler knows about the request beyond its typed inputs.
+        pub struct RequestContext<'a> {
+            pub bindings: &'a Bindings,
+            pub request: &'a ::worker::Request,
+            pub url: &'a ::worker::Url,
+            /// For work that outlives the response (`wait_until`).
+            pub execution: &'a ::worker::Context,
+        }
+
+        /// The API's business logic: one method per route, with typed, already validated inputs.
+        ///
+        /// A missing method is a compile error in the implementing crate, so the spec and the worker cannot
+        /// drift apart. An `Err` becomes a JSON error answer with its status.
+        // Workers run each request on one thread: handler futures need not be `Send`, so plain `async fn`
+        // (without auto-trait bounds) is exactly right here.
+        #[allow(async_fn_in_trait)]
+        pub trait Service {
+            #(#methods)*
+        }
+    }
+}
+
+fn method(route: &Route) -> TokenStream {
+    let name = ident(&route.id);
+    let methods: Vec<&str> = route.methods.iter().map(|m| m.as_str()).collect();
+    let signature = format!(" `{} {}`", methods.join("|"), route.path);
+    let summary = docs(Some(&route.summary));
+    let description = route.description.as_deref().map(|d| {
+        let d = docs(Some(d));
+        quote!(#[doc = ""] #d)
+    });
+    let scopes = (!route.scopes.is_empty()).then(|| {
+        let text = format!(" Requires scopes: {}.", route.scopes.join(", "));
+        quote!(#[doc = ""] #[doc = #text])
+    });
+    let params = struct_name(route).map(|name| quote!(params: super::params::#name,));
+    let body = route.body.as_ref().map(|body| {
+        let ty = format_ident!("{}", body.ty);
+        quote!(body: #ty,)
+    });
+    let output = match (&route.kind, &route.response) {
+        (RouteKind::Redirect, _) => quote!(::codegen_runtime::Redirect),
+        (_, Some(response)) => {
+            let ty = format_ident!("{}", response.ty);
+            quote!(#ty)
+        }
+        _ => quote!(()),
+    };
+    quote! {
+        #summary
+        #description
+        #[doc = ""]
+        #[doc = #signature]
+        #scopes
+        async fn #name(&self, context: &RequestContext<'_>, #params #body) -> ::core::result::Result<#output, ::codegen_runtime::ApiError>;
+    }
+}
