@@ -56,7 +56,7 @@ fn compiled() -> &'static (Value, jsonschema::Validator) {
 }
 
 /// Checks the document's shape against the spec schema, returning every violation, sorted by position.
-pub fn check_shape(document: &Value, locations: &LocationIndex) -> Diagnostics {
+pub fn check_shape(document: &Value, locations: &LocationIndex<'_>) -> Diagnostics {
     let (schema, validator) = compiled();
     let describer = Describer { schema, document };
     let mut diagnostics = Diagnostics::default();
@@ -188,7 +188,7 @@ impl Describer<'_> {
         let candidates: Vec<usize> =
             (0..context.len()).filter(|&i| !context[i].iter().any(|e| is_type_error_at(e, &here))).collect();
         if candidates.is_empty() {
-            let help = self.description_at(path).map_or_else(|| "write one of the accepted forms".to_owned(), |d| fragment(d));
+            let help = self.description_at(path).map_or_else(|| "write one of the accepted forms".to_owned(), fragment);
             return vec![Diagnostic::new(path.clone(), format!("{expected}, found {}", describe_value(instance))).with_help(help)];
         }
 
@@ -324,7 +324,7 @@ impl Describer<'_> {
                 }
                 Some("array") => {
                     let items = alternative.get("items").map(|i| follow_ref(self.schema, i));
-                    let of_them = items.is_some_and(|items| alternatives.iter().any(|a| *a == items));
+                    let of_them = items.is_some_and(|items| alternatives.contains(&items));
                     forms.push(if of_them { "a list of them".to_owned() } else { "a list".to_owned() });
                 }
                 Some(kind) => forms.push(with_article(kind)),

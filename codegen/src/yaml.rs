@@ -3,6 +3,7 @@
 //! serde_yaml parses the document (its syntax errors carry a position); saphyr re-reads the same text only to
 //! learn where each node starts, so later errors about a YAML path can point at a line and column.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
@@ -10,23 +11,32 @@ use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 use crate::diagnostics::{Diagnostic, Location, YamlPath};
 
 /// A parsed spec document: its value as JSON (for schema checks and serde) and where each node starts.
-pub struct ParsedYaml {
+pub struct ParsedYaml<'t> {
     pub value: serde_json::Value,
-    pub locations: LocationIndex,
+    pub locations: LocationIndex<'t>,
 }
 
 /// Start positions of the nodes of a document, by YAML path.
+///
+/// Positions are only needed to report problems, so the text is re-read for them on the first lookup: a
+/// valid spec, the common case in a build, never pays for the second parse.
 #[derive(Debug, Default)]
-pub struct LocationIndex {
-    nodes: BTreeMap<YamlPath, Location>,
+pub struct LocationIndex<'t> {
+    text: &'t str,
+    nodes: OnceCell<BTreeMap<YamlPath, Location>>,
 }
 
-impl LocationIndex {
+impl<'t> LocationIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self { text, nodes: OnceCell::new() }
+    }
+
     /// Where `path` starts; for a missing node, the nearest ancestor that exists.
     pub fn find(&self, path: &YamlPath) -> Option<Location> {
+        let nodes = self.nodes.get_or_init(|| index_locations(self.text));
         let mut segments = path.0.clone();
         loop {
-            if let Some(location) = self.nodes.get(&YamlPath(segments.clone())) {
+            if let Some(location) = nodes.get(&YamlPath(segments.clone())) {
                 return Some(*location);
             }
             segments.pop()?;
@@ -34,10 +44,14 @@ impl LocationIndex {
     }
 }
 
-pub fn parse(text: &str) -> Result<ParsedYaml, Diagnostic> {
+pub fn parse(text: &str) -> Result<ParsedYaml<'_>, Diagnostic> {
     let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| syntax_error(text, &error))?;
-    let value = yaml_to_json(&yaml, &YamlPath::root())?;
-    Ok(ParsedYaml { value, locations: index_locations(text) })
+    let locations = LocationIndex::new(text);
+    let value = yaml_to_json(&yaml, &YamlPath::root()).map_err(|d| {
+        let location = locations.find(&d.path);
+        d.at(location)
+    })?;
+    Ok(ParsedYaml { value, locations })
 }
 
 /// A diagnostic for a document serde_yaml rejects, reworded where its message is cryptic.
@@ -199,8 +213,8 @@ fn scalar_key(key: &serde_yaml::Value) -> Option<String> {
     }
 }
 
-fn index_locations(text: &str) -> LocationIndex {
-    let mut index = LocationIndex::default();
+fn index_locations(text: &str) -> BTreeMap<YamlPath, Location> {
+    let mut index = BTreeMap::new();
     // serde_yaml already accepted the text; should the position reader still disagree, errors just lack a line.
     if let Ok(documents) = MarkedYaml::load_from_str(text) {
         if let Some(document) = documents.first() {
@@ -210,8 +224,8 @@ fn index_locations(text: &str) -> LocationIndex {
     index
 }
 
-fn record(node: &MarkedYaml<'_>, path: YamlPath, index: &mut LocationIndex) {
-    index.nodes.entry(path.clone()).or_insert_with(|| location_of(node));
+fn record(node: &MarkedYaml<'_>, path: YamlPath, index: &mut BTreeMap<YamlPath, Location>) {
+    index.entry(path.clone()).or_insert_with(|| location_of(node));
     match &node.data {
         YamlData::Sequence(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -223,7 +237,7 @@ fn record(node: &MarkedYaml<'_>, path: YamlPath, index: &mut LocationIndex) {
                 let Some(name) = key_text(key) else { continue };
                 let child = path.key(name);
                 // Point at the key: "routes[2].scopes" is best shown where `scopes:` is written.
-                index.nodes.insert(child.clone(), location_of(key));
+                index.insert(child.clone(), location_of(key));
                 record(value, child, index);
             }
         }
@@ -271,22 +285,5 @@ mod tests {
     fn integer_keys_become_strings() {
         let parsed = parse("errors:\n  400: bad\n").unwrap();
         assert_eq!(parsed.value["errors"]["400"], "bad");
-    }
-}
-#[cfg(test)]
-mod zz_scratch_timing {
-    #[test]
-    fn zz_timing() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/dashboard.yaml")).unwrap();
-        let t = std::time::Instant::now();
-        for _ in 0..20 { let _ = saphyr::LoadableYamlNode::load_from_str(&text).map(|d: Vec<saphyr::MarkedYaml>| d.len()); }
-        eprintln!("saphyr load {:?}", t.elapsed() / 20);
-        let t = std::time::Instant::now();
-        for _ in 0..20 { let _ = super::index_locations(&text); }
-        eprintln!("index_locations {:?}", t.elapsed() / 20);
-        let y: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-        let t = std::time::Instant::now();
-        for _ in 0..20 { let _ = super::yaml_to_json(&y, &crate::diagnostics::YamlPath::root()); }
-        eprintln!("yaml_to_json {:?}", t.elapsed() / 20);
     }
 }

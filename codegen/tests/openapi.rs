@@ -21,7 +21,11 @@ fn document() -> Value {
 
 fn reference() -> (String, String) {
     let model = model();
-    let files = codegen::emit::docs::render(&model, &codegen::emit::openapi::document(&model));
+    let layout = codegen::Layout {
+        spec_dir_from_generated: "../spec".to_owned(),
+        spec_display_name: "spec/dashboard.yaml".to_owned(),
+    };
+    let files = codegen::emit::docs::render(&model, &layout);
     let file = |name: &str| files.iter().find(|(path, _)| path == name).map(|(_, text)| text.clone());
     (file("index.html").expect("index.html is rendered"), file("api.md").expect("api.md is rendered"))
 }

@@ -896,7 +896,7 @@ fn never_panics_on_damaged_specs() {
 
     // Deterministic pseudo-random edits: a few per input, so damage combines.
     let mut random = XorShift(0x2545_f491_4f6c_dd1d);
-    for _ in 0..400 {
+    for _ in 0..300 {
         let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
         for _ in 0..=random.below(3) {
             mutate(&mut lines, &mut random);
@@ -908,9 +908,29 @@ fn never_panics_on_damaged_specs() {
     inputs.push("[".repeat(5_000));
     inputs.push(format!("worker: {}", "x".repeat(100_000)));
 
-    let mut accepted = 0;
-    let mut rejected = 0;
-    for input in &inputs {
+    // Spread over threads, a stride apiece so that short and long inputs mix, to keep a debug run quick.
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8);
+    let outcomes: Vec<Result<(usize, usize), String>> = std::thread::scope(|scope| {
+        let inputs = &inputs;
+        let handles: Vec<_> =
+            (0..workers).map(|first| scope.spawn(move || load_all(inputs.iter().skip(first).step_by(workers)))).collect();
+        handles.into_iter().map(|handle| handle.join().unwrap_or_else(|_| Err("a worker thread panicked".to_owned()))).collect()
+    });
+    let (mut accepted, mut rejected) = (0, 0);
+    for outcome in outcomes {
+        let (a, r) = outcome.unwrap_or_else(|input| panic!("load panicked on this input:\n{input}"));
+        accepted += a;
+        rejected += r;
+    }
+    assert_eq!(accepted + rejected, inputs.len());
+    // The edits must actually damage the spec for this test to mean anything.
+    assert!(rejected > inputs.len() / 2, "only {rejected} of {} inputs were rejected", inputs.len());
+}
+
+/// Loads each input, counting models and rejections; the first input that makes `load` panic is the error.
+fn load_all<'a>(inputs: impl Iterator<Item = &'a String>) -> Result<(usize, usize), String> {
+    let (mut accepted, mut rejected) = (0, 0);
+    for input in inputs {
         let outcome = panic::catch_unwind(|| match codegen::load::load(input) {
             Ok(model) => Ok(model.routes.len()),
             Err(diagnostics) => Err(diagnostics.render("spec.yaml")),
@@ -921,12 +941,10 @@ fn never_panics_on_damaged_specs() {
                 assert!(report.contains("error"), "a rejection carries at least one error:\n{report}");
                 rejected += 1;
             }
-            Err(_) => panic!("load panicked on this input:\n{input}"),
+            Err(_) => return Err(input.clone()),
         }
     }
-    assert_eq!(accepted + rejected, inputs.len());
-    // The edits must actually damage the spec for this test to mean anything.
-    assert!(rejected > inputs.len() / 2, "only {rejected} of {} inputs were rejected", inputs.len());
+    Ok((accepted, rejected))
 }
 
 /// Inputs that stress the YAML layer rather than the spec format.

@@ -86,17 +86,21 @@ pub fn emit_all(model: &Model, layout: &Layout) -> Files {
     files.add(Root::Generated, "spec.schema.json", json(&crate::schema::spec_schema()));
     let openapi = openapi::document(model);
     files.add(Root::Generated, "openapi.json", json(&openapi));
-    for env in &model.environments {
-        files.add(
-            Root::Generated,
-            format!("well-known/{}/oauth-protected-resource.json", env.name),
-            json(&well_known::oauth_protected_resource(model, env)),
-        );
+    if model.oauth.is_some() {
+        for env in &model.environments {
+            files.add(
+                Root::Generated,
+                format!("well-known/{}/oauth-protected-resource.json", env.name),
+                json(&well_known::oauth_protected_resource(model, env)),
+            );
+        }
     }
-    files.add(Root::Generated, "well-known/mcp.json", json(&well_known::mcp_manifest(model)));
+    if model.mcp.is_some() {
+        files.add(Root::Generated, "well-known/mcp.json", json(&well_known::mcp_manifest(model)));
+    }
     files.add(Root::Generated, "wrangler.toml", wrangler::render(model, layout));
-    files.add(Root::Generated, ".dev.vars.example", wrangler::dev_vars_example(model));
-    for (path, contents) in docs::render(model, &openapi) {
+    files.add(Root::Generated, ".dev.vars.example", wrangler::dev_vars_example(model, layout));
+    for (path, contents) in docs::render(model, layout) {
         files.add(Root::Docs, path, contents);
     }
     for (path, contents) in rust::render(model, layout) {

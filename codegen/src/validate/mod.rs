@@ -23,7 +23,7 @@ pub use raw::check_raw;
 
 /// Collects diagnostics, placing each at its YAML node.
 pub(crate) struct Checker<'a> {
-    locations: &'a LocationIndex,
+    locations: &'a LocationIndex<'a>,
     pub diagnostics: Diagnostics,
 }
 
@@ -34,7 +34,7 @@ impl Checker<'_> {
     }
 }
 
-pub fn validate(spec: &Spec, locations: &LocationIndex) -> Result<Model, Diagnostics> {
+pub fn validate(spec: &Spec, locations: &LocationIndex<'_>) -> Result<Model, Diagnostics> {
     let mut check = Checker { locations, diagnostics: Diagnostics::default() };
 
     let worker = check_worker(&mut check, &spec.worker, &spec.bindings);

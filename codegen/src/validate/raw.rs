@@ -14,7 +14,7 @@ use crate::yaml::LocationIndex;
 const SECRET_VALUE_KEYS: [&str; 2] = ["value", "default"];
 
 /// Reports and removes secret values and out-of-range status codes.
-pub fn check_raw(document: &mut Value, locations: &LocationIndex) -> Diagnostics {
+pub fn check_raw(document: &mut Value, locations: &LocationIndex<'_>) -> Diagnostics {
     let mut found = Vec::new();
     let environments: Vec<String> =
         document.get("environments").and_then(Value::as_object).map(|e| e.keys().cloned().collect()).unwrap_or_default();

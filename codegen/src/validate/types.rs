@@ -288,8 +288,7 @@ fn check_required_cycles(check: &mut Checker<'_>, types: &BTreeMap<String, TypeD
         // Walk back from `start` to list the cycle; report it once, at its alphabetically first type.
         let mut steps = Vec::new();
         let mut at = start.clone();
-        loop {
-            let Some((from, field)) = reached.get(&at) else { break };
+        while let Some((from, field)) = reached.get(&at) {
             steps.push(format!("{from}.{field}"));
             at = from.clone();
             if &at == start || steps.len() > types.len() {

@@ -261,17 +261,21 @@ fn service_call(route: &Route) -> TokenStream {
 fn document(model: &Model, kind: DocumentKind) -> TokenStream {
     let (body, content_type) = match kind {
         DocumentKind::Openapi => (quote!(super::documents::OPENAPI_JSON), "application/json; charset=utf-8"),
-        DocumentKind::McpManifest => (quote!(super::documents::MCP_MANIFEST_JSON), "application/json; charset=utf-8"),
+        DocumentKind::McpManifest if model.mcp.is_some() => {
+            (quote!(super::documents::MCP_MANIFEST_JSON), "application/json; charset=utf-8")
+        }
         DocumentKind::ReferenceHtml => (quote!(super::documents::API_REFERENCE_HTML), "text/html; charset=utf-8"),
         DocumentKind::ReferenceMarkdown => (quote!(super::documents::API_REFERENCE_MARKDOWN), "text/markdown; charset=utf-8"),
         DocumentKind::OauthProtectedResource if model.oauth.is_some() => (
             quote!(super::documents::oauth_protected_resource(incoming.bindings.current_environment())),
             "application/json; charset=utf-8",
         ),
-        DocumentKind::OauthProtectedResource => {
+        // Without the spec section there is no document; validation could reject the route, but answering
+        // 404 keeps a spec that drops the section buildable.
+        DocumentKind::OauthProtectedResource | DocumentKind::McpManifest => {
             return quote! {
                 let _ = incoming;
-                ::core::result::Result::Err(::codegen_runtime::ApiError::not_found("this API declares no OAuth protection"))
+                ::core::result::Result::Err(::codegen_runtime::ApiError::not_found("this API publishes no such document"))
             }
         }
     };

@@ -26,14 +26,17 @@ pub fn render(model: &Model) -> TokenStream {
             }
         }
     });
+    let mcp = model.mcp.as_ref().map(|_| {
+        quote! {
+            /// The MCP server manifest.
+            pub const MCP_MANIFEST_JSON: &str = include_str!("../well-known/mcp.json");
+        }
+    });
     quote! {
         //! Documents generated from the spec, embedded at compile time.
 
         /// The OpenAPI 3.1 description of this API.
         pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
-
-        /// The MCP server manifest.
-        pub const MCP_MANIFEST_JSON: &str = include_str!("../well-known/mcp.json");
 
         /// The API reference as a self-contained HTML page.
         pub const API_REFERENCE_HTML: &str = include_str!("../../docs/index.html");
@@ -42,5 +45,7 @@ pub fn render(model: &Model) -> TokenStream {
         pub const API_REFERENCE_MARKDOWN: &str = include_str!("../../docs/api.md");
 
         #oauth
+
+        #mcp
     }
 }

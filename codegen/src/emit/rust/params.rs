@@ -100,11 +100,15 @@ fn extraction(route: &Route, param: &Param) -> TokenStream {
     let fail = quote!(|message| ::codegen_runtime::ApiError::invalid_parameter(#location, message));
     let value_ref = if param.field.ty == FieldType::String { quote!(&value) } else { quote!(value) };
     let checks = constraint_checks(&param.field.ty, &param.field.constraints, &value_ref, &fail);
-    let parsed = quote! {{
-        let value = #parse;
-        #checks
-        value
-    }};
+    let parsed = if checks.is_empty() {
+        parse.clone()
+    } else {
+        quote! {{
+            let value = #parse;
+            #checks
+            value
+        }}
+    };
     let default = param.field.default.as_ref().and_then(|value| literal(&param.field.ty, value));
     let required_message = format!("the {} parameter `{}` is required", param.location.as_str(), wire);
     let resolved = match (default, param.field.required) {
@@ -122,6 +126,10 @@ fn extraction(route: &Route, param: &Param) -> TokenStream {
                 }
             }
         },
+        // Without a fallible step, mapping the option is all there is to do.
+        (None, false) if checks.is_empty() && param.field.ty == FieldType::String => {
+            quote! { raw.map(::std::string::String::from) }
+        }
         (None, false) => quote! {
             match raw {
                 ::core::option::Option::Some(raw) => ::core::option::Option::Some(#parsed),

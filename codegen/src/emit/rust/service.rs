@@ -19,7 +19,6 @@ pub fn render(model: &Model) -> TokenStream {
         //! The seam between generated and hand-written code.
 
         use super::bindings::Bindings;
-        use super::types::*;
 
         /// What a handler knows about the request beyond its typed inputs.
         pub struct RequestContext<'a> {
@@ -59,13 +58,13 @@ fn method(route: &Route) -> TokenStream {
     let params = struct_name(route).map(|name| quote!(params: super::params::#name,));
     let body = route.body.as_ref().map(|body| {
         let ty = format_ident!("{}", body.ty);
-        quote!(body: #ty,)
+        quote!(body: super::types::#ty,)
     });
     let output = match (&route.kind, &route.response) {
         (RouteKind::Redirect, _) => quote!(::codegen_runtime::Redirect),
         (_, Some(response)) => {
             let ty = format_ident!("{}", response.ty);
-            quote!(#ty)
+            quote!(super::types::#ty)
         }
         _ => quote!(()),
     };

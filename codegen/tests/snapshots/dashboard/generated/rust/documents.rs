@@ -6,9 +6,6 @@
 /// The OpenAPI 3.1 description of this API.
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
-/// The MCP server manifest.
-pub const MCP_MANIFEST_JSON: &str = include_str!("../well-known/mcp.json");
-
 /// The API reference as a self-contained HTML page.
 pub const API_REFERENCE_HTML: &str = include_str!("../../docs/index.html");
 
@@ -33,3 +30,6 @@ pub fn oauth_protected_resource(environment: Environment) -> &'static str {
         }
     }
 }
+
+/// The MCP server manifest.
+pub const MCP_MANIFEST_JSON: &str = include_str!("../well-known/mcp.json");

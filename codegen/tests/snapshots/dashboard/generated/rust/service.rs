@@ -4,7 +4,6 @@
 //! The seam between generated and hand-written code.
 
 use super::bindings::Bindings;
-use super::types::*;
 
 /// What a handler knows about the request beyond its typed inputs.
 pub struct RequestContext<'a> {
@@ -29,7 +28,7 @@ pub trait Service {
     async fn get_health(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<Health, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::Health, ::codegen_runtime::ApiError>;
     /// Recorded log entries
     ///
     /// Log entries oldest first, after the `since` id when given.
@@ -41,7 +40,7 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetLogsParams,
-    ) -> ::core::result::Result<LogPage, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::LogPage, ::codegen_runtime::ApiError>;
     /// Metrics computed from recorded data
     ///
     /// `GET /api/metrics`
@@ -50,7 +49,7 @@ pub trait Service {
     async fn get_metrics(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<Metrics, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::Metrics, ::codegen_runtime::ApiError>;
     /// Recorded trace spans
     ///
     /// `GET /api/traces`
@@ -60,7 +59,7 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetTracesParams,
-    ) -> ::core::result::Result<TraceList, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::TraceList, ::codegen_runtime::ApiError>;
     /// Diagnostic runs
     ///
     /// `GET /api/runs`
@@ -69,7 +68,7 @@ pub trait Service {
     async fn get_runs(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<RunList, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::RunList, ::codegen_runtime::ApiError>;
     /// Apply a control action
     ///
     /// Pauses or resumes new runs, cancels a run or clears the recorded logs; every action is recorded.
@@ -80,8 +79,11 @@ pub trait Service {
     async fn post_control(
         &self,
         context: &RequestContext<'_>,
-        body: ControlRequest,
-    ) -> ::core::result::Result<ControlResult, ::codegen_runtime::ApiError>;
+        body: super::types::ControlRequest,
+    ) -> ::core::result::Result<
+        super::types::ControlResult,
+        ::codegen_runtime::ApiError,
+    >;
     /// Start a diagnostic test flow
     ///
     /// Records a new run against the MCP endpoint and returns its id at once.
@@ -92,8 +94,11 @@ pub trait Service {
     async fn post_test_flow(
         &self,
         context: &RequestContext<'_>,
-        body: TestFlowRequest,
-    ) -> ::core::result::Result<TestFlowAccepted, ::codegen_runtime::ApiError>;
+        body: super::types::TestFlowRequest,
+    ) -> ::core::result::Result<
+        super::types::TestFlowAccepted,
+        ::codegen_runtime::ApiError,
+    >;
     /// OAuth redirect target
     ///
     /// Exchanges the authorization code for tokens, stores the session and redirects to the dashboard.
@@ -116,5 +121,5 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::AuthLogoutParams,
-    ) -> ::core::result::Result<LogoutResult, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::LogoutResult, ::codegen_runtime::ApiError>;
 }

@@ -55,8 +55,7 @@ impl ListRoomsParams {
             let raw = query.get("archived");
             match raw {
                 ::core::option::Option::Some(raw) => {
-                    let value = ::codegen_runtime::parse_bool(raw, "query.archived")?;
-                    value
+                    ::codegen_runtime::parse_bool(raw, "query.archived")?
                 }
 
                 ::core::option::Option::None => false,
@@ -201,16 +200,7 @@ impl ListRoomsParams {
 
         let page_token = {
             let raw = query.get("page-token");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::std::string::String::from(raw);
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
+            raw.map(::std::string::String::from)
         };
 
         let sort = {

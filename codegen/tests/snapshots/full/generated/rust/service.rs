@@ -4,7 +4,6 @@
 //! The seam between generated and hand-written code.
 
 use super::bindings::Bindings;
-use super::types::*;
 
 /// What a handler knows about the request beyond its typed inputs.
 pub struct RequestContext<'a> {
@@ -27,7 +26,7 @@ pub trait Service {
     async fn get_health(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<Health, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::Health, ::codegen_runtime::ApiError>;
     /// List rooms
     ///
     /// Rooms, filtered and paged.
@@ -39,7 +38,7 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::ListRoomsParams,
-    ) -> ::core::result::Result<RoomPage, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::RoomPage, ::codegen_runtime::ApiError>;
     /// Create a room
     ///
     /// `POST /api/rooms`
@@ -48,8 +47,8 @@ pub trait Service {
     async fn create_room(
         &self,
         context: &RequestContext<'_>,
-        body: NewRoom,
-    ) -> ::core::result::Result<Room, ::codegen_runtime::ApiError>;
+        body: super::types::NewRoom,
+    ) -> ::core::result::Result<super::types::Room, ::codegen_runtime::ApiError>;
     /// One room
     ///
     /// `GET /api/rooms/{room_id}`
@@ -59,7 +58,7 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetRoomParams,
-    ) -> ::core::result::Result<Room, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::Room, ::codegen_runtime::ApiError>;
     /// Change a room
     ///
     /// `PUT|PATCH /api/rooms/{room_id}`
@@ -69,8 +68,8 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::UpdateRoomParams,
-        body: RoomPatch,
-    ) -> ::core::result::Result<Room, ::codegen_runtime::ApiError>;
+        body: super::types::RoomPatch,
+    ) -> ::core::result::Result<super::types::Room, ::codegen_runtime::ApiError>;
     /// Delete a room
     ///
     /// `DELETE /api/rooms/{room_id}`
@@ -80,7 +79,7 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::DeleteRoomParams,
-    ) -> ::core::result::Result<DeleteResult, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::DeleteResult, ::codegen_runtime::ApiError>;
     /// One message
     ///
     /// `GET /api/rooms/{room_id}/messages/{seq}`
@@ -90,7 +89,7 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetMessageParams,
-    ) -> ::core::result::Result<Message, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<super::types::Message, ::codegen_runtime::ApiError>;
     /// OAuth redirect target
     ///
     /// `GET /auth/callback`

@@ -4,7 +4,6 @@
 //! The seam between generated and hand-written code.
 
 use super::bindings::Bindings;
-use super::types::*;
 
 /// What a handler knows about the request beyond its typed inputs.
 pub struct RequestContext<'a> {
