@@ -144,6 +144,7 @@ impl DevServer {
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
             // wrangler's own debug log files go next to ours instead of ~/.config/.wrangler/logs.
             .env("WRANGLER_LOG_PATH", &logs_dir)
+            .envs(offline_build_tools())
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_for_stderr)
@@ -346,6 +347,26 @@ impl Drop for DevServer {
 fn group_has_members(leader: &mut Child, group: libc::pid_t) -> bool {
     let _ = leader.try_wait();
     unsafe { libc::kill(-group, 0) == 0 }
+}
+
+/// worker-build downloads wasm-bindgen, esbuild and wasm-opt unless told where they are; this machine is
+/// offline, so point it at the pinned copies (scripts/setup installs them) unless the caller already did.
+fn offline_build_tools() -> Vec<(&'static str, std::ffi::OsString)> {
+    let node_modules = paths::repo_root().join("node_modules");
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_default()
+        .join("bin");
+    [
+        ("WASM_BINDGEN_BIN", cargo_bin.join("wasm-bindgen")),
+        ("ESBUILD_BIN", node_modules.join("@esbuild/linux-x64/bin/esbuild")),
+        ("WASM_OPT_BIN", node_modules.join(".bin/wasm-opt")),
+    ]
+    .into_iter()
+    .filter(|(name, path)| std::env::var_os(name).is_none() && path.exists())
+    .map(|(name, path)| (name, path.into_os_string()))
+    .collect()
 }
 
 /// Two distinct free ports, both held until both are chosen.
