@@ -215,11 +215,78 @@ mod tests {
         assert_eq!(dotted.to_string(), r#"oauth.scopes["search.read"]"#);
         let status = YamlPath::root().key("routes").index(0).key("errors").key("400");
         assert_eq!(status.to_string(), r#"routes[0].errors["400"]"#);
+        assert_eq!(YamlPath::root().to_string(), "(document)");
+        assert_eq!(YamlPath::root().index(2).key("id").to_string(), "[2].id");
+        assert_eq!(YamlPath::root().key("query").key("").to_string(), r#"query[""]"#);
+        assert_eq!(YamlPath::root().key("header").key("X-Session-Id").to_string(), "header.X-Session-Id");
+    }
+
+    #[test]
+    fn path_helpers() {
+        let route = YamlPath::root().key("routes").index(1);
+        assert_eq!(route.key("id").last_key(), Some("id"));
+        assert_eq!(route.last_key(), None);
+        assert!(route.key("id").starts_with(&route));
+        assert!(!route.starts_with(&route.key("id")));
+    }
+
+    #[test]
+    fn rendering_names_file_position_path_message_and_help() {
+        let located = Diagnostic::new(YamlPath::root().key("worker").key("name"), "`X` is not a valid Worker name")
+            .with_help("use lowercase letters")
+            .at(Some(Location { line: 2, column: 3 }));
+        assert_eq!(
+            located.render("spec.yaml"),
+            "spec.yaml:2:3: error at worker.name: `X` is not a valid Worker name\n    help: use lowercase letters"
+        );
+        let unlocated = Diagnostic::new(YamlPath::root(), "the spec is empty");
+        assert_eq!(unlocated.render("spec.yaml"), "spec.yaml: error at (document): the spec is empty");
+        assert_eq!(
+            Diagnostics(vec![unlocated.clone()]).render("s.yaml"),
+            "s.yaml: error at (document): the spec is empty\n1 error in s.yaml\n"
+        );
+        assert_eq!(
+            Diagnostics(vec![unlocated.clone(), located]).render("s.yaml").lines().last(),
+            Some("2 errors in s.yaml")
+        );
+    }
+
+    #[test]
+    fn sorting_orders_by_position_and_drops_repeats() {
+        let at = |line| Some(Location { line, column: 1 });
+        let a = Diagnostic::new(YamlPath::root().key("a"), "first").at(at(5));
+        let b = Diagnostic::new(YamlPath::root().key("b"), "second").at(at(2));
+        let nowhere = Diagnostic::new(YamlPath::root(), "no position");
+        let mut diagnostics =
+            Diagnostics(vec![nowhere.clone(), a.clone(), b.clone(), a.clone().with_help("same problem")]);
+        diagnostics.sort();
+        let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["second", "first", "no position"]);
     }
 
     #[test]
     fn suggestions_only_for_near_names() {
-        assert_eq!(did_you_mean("search.reed", ["search.read", "docs.write"]).as_deref(), Some("did you mean `search.read`?"));
+        assert_eq!(
+            did_you_mean("search.reed", ["search.read", "docs.write"]).as_deref(),
+            Some("did you mean `search.read`?")
+        );
+        assert_eq!(did_you_mean("get", ["GET", "POST"]).as_deref(), Some("did you mean `GET`?"));
         assert_eq!(did_you_mean("zzz", ["search.read", "docs.write"]), None);
+        assert_eq!(did_you_mean("GET", ["GET"]), None);
+    }
+
+    #[test]
+    fn help_lists_the_accepted_names() {
+        assert_eq!(suggest("Helth", ["Health", "Run"]), "did you mean `Health`? (expected one of: Health, Run)");
+        assert_eq!(suggest("zzz", ["Health", "Run"]), "expected one of: Health, Run");
+        assert_eq!(suggest("zzz", []), "none are declared");
+    }
+
+    #[test]
+    fn alternatives_join_with_or() {
+        let items = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_or(&items(&[])), "");
+        assert_eq!(join_or(&items(&["a"])), "a");
+        assert_eq!(join_or(&items(&["a", "b", "c"])), "a, b or c");
     }
 }

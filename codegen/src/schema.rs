@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{did_you_mean, join_or, suggest, Diagnostic, Diagnostics, Segment, YamlPath};
 use crate::spec::Spec;
+use crate::validate::ERROR_STATUS_HELP;
 use crate::yaml::LocationIndex;
 
 /// The JSON Schema (draft 2020-12) of `Spec`, as published at `generated/spec.schema.json`.
@@ -84,9 +85,10 @@ impl Describer<'_> {
         let node = resolve(self.schema, parent_pointer(&schema_path)).unwrap_or(&Value::Null);
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => self.unknown_keys(&path, node, unexpected),
-            ValidationErrorKind::Required { property } => {
-                vec![self.missing_key(&path, node, property.as_str().unwrap_or_default())]
-            }
+            ValidationErrorKind::Required { property } => self
+                .missing_key(&path, node, error.instance(), property.as_str().unwrap_or_default())
+                .into_iter()
+                .collect(),
             ValidationErrorKind::Enum { options } => self.not_accepted(&path, node, error.instance(), options),
             ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
                 let alternatives = resolve(self.schema, &schema_path).and_then(Value::as_array);
@@ -109,13 +111,14 @@ impl Describer<'_> {
     fn unknown_keys(&self, path: &YamlPath, node: &Value, unexpected: &[String]) -> Vec<Diagnostic> {
         let declared = property_names(node);
         // The one map keyed by something other than names: `errors`, keyed by HTTP status.
-        let keyed_by_number = node.get("patternProperties").and_then(Value::as_object).is_some_and(|p| p.contains_key("^\\d+$"));
+        let keyed_by_number =
+            node.get("patternProperties").and_then(Value::as_object).is_some_and(|p| p.contains_key("^\\d+$"));
         unexpected
             .iter()
             .map(|key| {
                 if keyed_by_number && declared.is_empty() {
                     Diagnostic::new(path.key(key.clone()), format!("`{key}` is not an HTTP status code"))
-                        .with_help("key each entry by its status code, e.g. `404: The run does not exist`")
+                        .with_help(ERROR_STATUS_HELP)
                 } else {
                     Diagnostic::new(path.key(key.clone()), format!("unknown key `{key}`"))
                         .with_help(suggest(key, declared.iter().map(String::as_str)))
@@ -124,13 +127,21 @@ impl Describer<'_> {
             .collect()
     }
 
-    fn missing_key(&self, path: &YamlPath, node: &Value, name: &str) -> Diagnostic {
+    /// A missing key, unless a misspelling of it is written: the unknown-key error already suggests it.
+    fn missing_key(&self, path: &YamlPath, node: &Value, instance: &Value, name: &str) -> Option<Diagnostic> {
+        let declared = property_names(node);
+        let misspelled = instance.as_object().is_some_and(|written| {
+            written.keys().any(|key| !declared.contains(key) && did_you_mean(key, [name]).is_some())
+        });
+        if misspelled {
+            return None;
+        }
         let property = node.get("properties").and_then(|p| p.get(name));
         let help = match property.and_then(|p| self.description_of(p)) {
             Some(description) => format!("add `{name}:` here ({})", fragment(description)),
             None => format!("add `{name}:` here"),
         };
-        Diagnostic::new(path.clone(), format!("missing required key `{name}`")).with_help(help)
+        Some(Diagnostic::new(path.clone(), format!("missing required key `{name}`")).with_help(help))
     }
 
     fn not_accepted(&self, path: &YamlPath, node: &Value, instance: &Value, options: &Value) -> Vec<Diagnostic> {
@@ -147,13 +158,22 @@ impl Describer<'_> {
     fn wrong_type(&self, path: &YamlPath, node: &Value, instance: &Value) -> Diagnostic {
         let found = describe_value(instance);
         if path.0.is_empty() {
-            let message = if instance.is_null() { "the spec is empty".to_owned() } else { format!("the spec must be a mapping, found {found}") };
+            let message = if instance.is_null() {
+                "the spec is empty".to_owned()
+            } else {
+                format!("the spec must be a mapping, found {found}")
+            };
             return Diagnostic::new(path.clone(), message)
                 .with_help("start with the required sections `worker:`, `api:`, `environments:` and `routes:`");
         }
         let kinds = type_names(node);
         let expected: Vec<String> = kinds.iter().map(|kind| with_article(kind)).collect();
-        let how = how_to_write(kinds.first().copied().unwrap_or("object"));
+        let how = match (kinds.first().copied(), path.0.last()) {
+            (Some("object"), Some(Segment::Index(_))) => {
+                "write the item as `key: value` pairs after its `- `".to_owned()
+            }
+            (kind, _) => how_to_write(kind.unwrap_or("object")),
+        };
         Diagnostic::new(path.clone(), format!("expected {}, found {found}", join_or(&expected)))
             .with_help(self.with_description(how, path))
     }
@@ -166,7 +186,8 @@ impl Describer<'_> {
             (None, Some(max)) => format!("write {kind} of at most {max}"),
             (None, None) => format!("write {kind} in range"),
         };
-        Diagnostic::new(path.clone(), format!("`{}` is {problem}", plain(instance))).with_help(self.with_description(help, path))
+        Diagnostic::new(path.clone(), format!("`{}` is {problem}", plain(instance)))
+            .with_help(self.with_description(help, path))
     }
 
     /// An `anyOf`/`oneOf` failure (untagged or externally tagged enums, optional sections): find the
@@ -189,7 +210,8 @@ impl Describer<'_> {
             (0..context.len()).filter(|&i| !context[i].iter().any(|e| is_type_error_at(e, &here))).collect();
         if candidates.is_empty() {
             let help = self.description_at(path).map_or_else(|| "write one of the accepted forms".to_owned(), fragment);
-            return vec![Diagnostic::new(path.clone(), format!("{expected}, found {}", describe_value(instance))).with_help(help)];
+            return vec![Diagnostic::new(path.clone(), format!("{expected}, found {}", describe_value(instance)))
+                .with_help(help)];
         }
 
         // Errors at this very node mean the alternative does not fit at all; errors deeper down mean it fits
@@ -218,14 +240,16 @@ impl Describer<'_> {
                             Some(guess) => format!("{guess} ({expected})"),
                             None => expected,
                         };
-                        return vec![Diagnostic::new(path.clone(), format!("`{given}` is not an accepted value")).with_help(help)];
+                        return vec![Diagnostic::new(path.clone(), format!("`{given}` is not an accepted value"))
+                            .with_help(help)];
                     }
                 }
             }
             return errors.iter().flat_map(|e| self.describe(e)).collect();
         }
 
-        let failure = Failure { path, here: &here, instance, alternatives: &alternatives, context, expected: &expected };
+        let failure =
+            Failure { path, here: &here, instance, alternatives: &alternatives, context, expected: &expected };
         if let Some(diagnostics) = self.tie_between_mappings(&failure, &tied) {
             return diagnostics;
         }
@@ -248,7 +272,8 @@ impl Describer<'_> {
                 })
                 .collect()
         };
-        let declared_by = |i: usize| -> Vec<String> { alternatives.get(i).map(|a| property_names(a)).unwrap_or_default() };
+        let declared_by =
+            |i: usize| -> Vec<String> { alternatives.get(i).map(|a| property_names(a)).unwrap_or_default() };
         let all_declared: Vec<String> = {
             let mut keys: Vec<String> = (0..alternatives.len()).flat_map(declared_by).collect();
             let mut seen = BTreeSet::new();
@@ -258,11 +283,16 @@ impl Describer<'_> {
 
         let conflicting: Vec<String> = written
             .keys()
-            .filter(|key| tied.iter().any(|&i| declared_by(i).contains(key)) && tied.iter().any(|&i| unexpected_in(i).contains(*key)))
+            .filter(|key| {
+                tied.iter().any(|&i| declared_by(i).contains(key))
+                    && tied.iter().any(|&i| unexpected_in(i).contains(*key))
+            })
             .map(|key| format!("`{key}`"))
             .collect();
-        let unknown: Vec<&String> =
-            written.keys().filter(|key| !all_declared.contains(key) && tied.iter().all(|&i| unexpected_in(i).contains(*key))).collect();
+        let unknown: Vec<&String> = written
+            .keys()
+            .filter(|key| !all_declared.contains(key) && tied.iter().all(|&i| unexpected_in(i).contains(*key)))
+            .collect();
 
         let mut diagnostics = Vec::new();
         if conflicting.len() >= 2 {
@@ -293,7 +323,9 @@ impl Describer<'_> {
                 }
             }
         }
-        Some(vec![Diagnostic::new(path.clone(), format!("missing {}", join_or(&missing))).with_help(expected.to_owned())])
+        Some(vec![
+            Diagnostic::new(path.clone(), format!("missing {}", join_or(&missing))).with_help(expected.to_owned())
+        ])
     }
 
     /// How each alternative is written: enum values, `{key: ...}` for single-key mappings, kinds otherwise.
@@ -399,7 +431,13 @@ fn property_names(node: &Value) -> Vec<String> {
 }
 
 fn required_names(node: &Value) -> Vec<String> {
-    node.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+    node.get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The JSON types a node accepts, leaving out `null` when it merely marks the value as optional.

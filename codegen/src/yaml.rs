@@ -126,7 +126,9 @@ fn second_occurrence(text: &str, mapping: Location, key: &str) -> Option<Locatio
             return None;
         }
         let written = content.strip_prefix("- ").filter(|_| offset == 0).unwrap_or(content);
-        let matches = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")].iter().any(|k| written.starts_with(k.as_str()));
+        let matches = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")]
+            .iter()
+            .any(|k| written.starts_with(k.as_str()));
         if indent + (content.len() - written.len()) == column && matches {
             seen += 1;
             if seen == 2 {
@@ -179,11 +181,7 @@ fn yaml_to_json(yaml: &serde_yaml::Value, path: &YamlPath) -> Result<serde_json:
         }
         Y::String(s) => serde_json::Value::String(s.clone()),
         Y::Sequence(items) => serde_json::Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| yaml_to_json(item, &path.index(i)))
-                .collect::<Result<_, _>>()?,
+            items.iter().enumerate().map(|(i, item)| yaml_to_json(item, &path.index(i))).collect::<Result<_, _>>()?,
         ),
         Y::Mapping(map) => {
             let mut object = serde_json::Map::new();
@@ -285,5 +283,41 @@ mod tests {
     fn integer_keys_become_strings() {
         let parsed = parse("errors:\n  400: bad\n").unwrap();
         assert_eq!(parsed.value["errors"]["400"], "bad");
+        let location = parsed.locations.find(&YamlPath::root().key("errors").key("400"));
+        assert_eq!(location, Some(Location { line: 2, column: 3 }));
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_repeat() {
+        let error = parse("a:\n  - id: x\n    name: one\n    name: two\n").err().unwrap();
+        assert_eq!(error.path.to_string(), "a[0].name");
+        assert_eq!(error.message, "duplicate key `name`");
+        assert_eq!(error.location, Some(Location { line: 4, column: 5 }));
+    }
+
+    #[test]
+    fn serde_yaml_paths_are_parsed() {
+        assert_eq!(serde_yaml_path("routes[2].query").to_string(), "routes[2].query");
+        assert_eq!(serde_yaml_path(".").to_string(), "(document)");
+        assert_eq!(serde_yaml_path("").to_string(), "(document)");
+        assert_eq!(serde_yaml_path("a[0][1].b").to_string(), "a[0][1].b");
+    }
+
+    #[test]
+    fn second_documents_and_tabs_are_found() {
+        assert_eq!(second_document("---\na: 1\n---\nb: 2\n"), Some(Location { line: 3, column: 1 }));
+        assert_eq!(second_document("# only\n---\na: 1\n"), None);
+        assert!(indented_with_tab("a:\n\tb: 1\n", Location { line: 2, column: 1 }));
+        assert!(!indented_with_tab("a:\n  b: 1\n", Location { line: 2, column: 1 }));
+        assert!(!indented_with_tab("a: 1\n", Location { line: 9, column: 1 }));
+    }
+
+    #[test]
+    fn tags_and_odd_keys_are_rejected_with_a_position() {
+        let error = parse("a:\n  b: !custom 1\n").err().unwrap();
+        assert_eq!(error.path.to_string(), "a.b");
+        assert_eq!(error.location, Some(Location { line: 2, column: 3 }));
+        let error = parse("? [x]\n: 1\n").err().unwrap();
+        assert_eq!(error.message, "mapping keys must be plain strings or numbers");
     }
 }

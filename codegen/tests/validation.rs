@@ -113,54 +113,69 @@ fn the_valid_spec_is_valid() {
 #[test]
 fn yaml_syntax_error_points_at_the_break() {
     let spec = with(&[("  allow_origins: [https://chatgpt.com]\n", "  allow_origins: [https://chatgpt.com\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:13:16: error at (document): invalid YAML: did not find expected ',' or ']'
     help: fix the YAML syntax at this position (indentation, quoting, `key: value` pairs)
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Tabs in indentation get a help that names them, since the parser's message does not.
 #[test]
 fn tab_indentation_is_named() {
     let spec = with(&[("  title: Demo\n", "\ttitle: Demo\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:7:1: error at (document): invalid YAML: found character that cannot start any token
     help: indent with spaces: YAML does not allow tabs in indentation
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A key written twice is reported at its second occurrence.
 #[test]
 fn duplicate_key_points_at_the_repeat() {
     let spec = with(&[("    summary: Service health\n", "    summary: Service health\n    summary: Health\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:56:5: error at routes[0].summary: duplicate key `summary`
     help: a key may appear once in a mapping: remove or merge the repeated `summary`
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A second `---` document is reported at the line that starts it.
 #[test]
 fn second_document_is_rejected() {
     let spec = format!("{VALID}---\nworker: {{}}\n");
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:73:1: error at (document): the file holds more than one YAML document
     help: keep one document: remove the `---` line that starts the second one, and merge what follows it into the first
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// An empty file says which sections to start with.
 #[test]
 fn empty_spec() {
-    assert_report("", r#"
+    assert_report(
+        "",
+        r#"
 spec.yaml: error at (document): the spec is empty
     help: start with the required sections `worker:`, `api:`, `environments:` and `routes:`
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Unknown keys in different sections all show up in one run, each at its key, with a did-you-mean.
@@ -171,7 +186,9 @@ fn unknown_keys_everywhere_are_reported_together() {
         ("    summary: Service health\n", "    sumary: Service health\n    summary: Service health\n"),
         ("    summary: Live events\n", "    summary: Live events\n    timeout: 30\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:4:3: error at worker.nmae: unknown key `nmae`
     help: did you mean `name`? (expected one of: name, crate, compatibility_date, compatibility_flags, environment_var, default_environment)
 spec.yaml:56:5: error at routes[0].sumary: unknown key `sumary`
@@ -179,7 +196,28 @@ spec.yaml:56:5: error at routes[0].sumary: unknown key `sumary`
 spec.yaml:75:5: error at routes[2].timeout: unknown key `timeout`
     help: expected one of: id, method, path, kind, summary, description, tags, scopes, path_params, query, header, body, response, errors
 3 errors in spec.yaml
-"#);
+"#,
+    );
+}
+
+/// A misspelled required key is one mistake: the unknown key is reported with its correction, and the
+/// "missing" error it implies is left out.
+#[test]
+fn misspelled_required_key_is_reported_once() {
+    let spec = with(&[
+        ("    summary: Service health\n", "    sumary: Service health\n"),
+        ("    response: {type: Health}\n  - id: get_run", "    response: {typ: Health}\n  - id: get_run"),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:55:5: error at routes[0].sumary: unknown key `sumary`
+    help: did you mean `summary`? (expected one of: id, method, path, kind, summary, description, tags, scopes, path_params, query, header, body, response, errors)
+spec.yaml:57:16: error at routes[0].response.typ: unknown key `typ`
+    help: did you mean `type`? (expected one of: status, type, description)
+2 errors in spec.yaml
+"#,
+    );
 }
 
 /// Every missing required key is reported where it belongs, with what the key is for.
@@ -189,7 +227,9 @@ fn missing_required_keys() {
         ("  - id: events\n    method: GET\n    path: /events\n", "  - id: events\n"),
         ("  version: 0.1.0\n  tags:", "  tags:"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:6:1: error at api: missing required key `version`
     help: add `version:` here (API version, reported by health and OpenAPI)
 spec.yaml:67:5: error at routes[2]: missing required key `method`
@@ -197,7 +237,8 @@ spec.yaml:67:5: error at routes[2]: missing required key `method`
 spec.yaml:67:5: error at routes[2]: missing required key `path`
     help: add `path:` here (Path starting with `/`; `{name}` segments are path parameters)
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A value of the wrong kind says what was expected and what was found.
@@ -208,7 +249,9 @@ fn wrong_kinds_of_values() {
         ("  allow_headers: [Authorization]\n", "  allow_headers: Authorization\n"),
         ("    MODE: {default: normal}\n", "    MODE: normal\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:13:3: error at cors.allow_headers: expected a list, found `Authorization`
     help: write a list: `[a, b]`, or one `- item` per line (Request headers a browser may send)
 spec.yaml:29:5: error at bindings.vars.MODE: expected a mapping, found `normal`
@@ -216,7 +259,8 @@ spec.yaml:29:5: error at bindings.vars.MODE: expected a mapping, found `normal`
 spec.yaml:55:5: error at routes[0].summary: expected a string, found a list
     help: write text, quoted if it would otherwise read as a number or boolean
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Numbers outside what the spec's integer fields hold are caught by the shape check, with the range.
@@ -226,13 +270,16 @@ fn numbers_out_of_range() {
         ("  allow_headers: [Authorization]\n", "  allow_headers: [Authorization]\n  max_age: 5000000000\n"),
         ("    response: {type: Health}\n  - id: get_run", "    response: {type: Health, status: -1}\n  - id: get_run"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:14:3: error at cors.max_age: `5000000000` is above the maximum of 4294967295
     help: write an integer from 0 to 4294967295 (Seconds a browser may cache a preflight answer)
 spec.yaml:58:30: error at routes[0].response.status: `-1` is below the minimum of 0
     help: write an integer from 0 to 65535 (Success status code; 200 when absent)
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A method outside the accepted set lists them all; a lowercase one is recognised.
@@ -243,7 +290,9 @@ fn unknown_method() {
         ("    method: GET\n    path: /runs/{run_id}\n", "    method: get\n    path: /runs/{run_id}\n"),
         ("    method: GET\n    path: /events\n", "    method: [GET, PUSH]\n    path: /events\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:53:5: error at routes[0].method: `FETCH` is not an accepted value
     help: expected `GET`, `POST`, `PUT`, `PATCH`, `DELETE` or a list of them
 spec.yaml:59:5: error at routes[1].method: `get` is not an accepted value
@@ -251,64 +300,80 @@ spec.yaml:59:5: error at routes[1].method: `get` is not an accepted value
 spec.yaml:69:19: error at routes[2].method[1]: `PUSH` is not an accepted value
     help: expected one of: GET, POST, PUT, PATCH, DELETE
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A route kind that is no accepted word lists every form a kind takes.
 #[test]
 fn unknown_route_kind() {
     let spec = with(&[("    kind: {sse: REALTIME}\n", "    kind: streaming\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:71:5: error at routes[2].kind: `streaming` is not an accepted value
     help: expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// `{sse: }` names no binding: the problem is the empty value, not the kind.
 #[test]
 fn route_kind_without_binding() {
     let spec = with(&[("    kind: {sse: REALTIME}\n", "    kind: {sse: }\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:71:12: error at routes[2].kind.sse: expected a string, found an empty value
     help: write text, quoted if it would otherwise read as a number or boolean
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A kind mapping with two kinds in it says they cannot be combined.
 #[test]
 fn route_kind_with_two_keys() {
     let spec = with(&[("    kind: {sse: REALTIME}\n", "    kind: {sse: REALTIME, websocket: REALTIME}\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:71:5: error at routes[2].kind: `sse` and `websocket` cannot be used together
     help: keep only one of them (expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`)
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A misspelled kind key gets a did-you-mean and the list of forms.
 #[test]
 fn route_kind_with_misspelled_key() {
     let spec = with(&[("    kind: {sse: REALTIME}\n", "    kind: {websocet: REALTIME}\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:71:12: error at routes[2].kind.websocet: unknown key `websocet`
     help: did you mean `websocket`? (expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`)
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A type is an enum or an object, never both; a type with neither says what it needs.
 #[test]
 fn type_with_enum_and_properties() {
     let spec = with(&[("  Status:\n    enum: [ok, degraded]\n", "  Status:\n    enum: [ok, degraded]\n    properties: {code: {type: integer}}\n  Empty:\n    description: Nothing yet\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:45:3: error at types.Status: `enum` and `properties` cannot be used together
     help: keep only one of them (expected a mapping with `enum` or a mapping with `properties`)
 spec.yaml:48:3: error at types.Empty: missing `enum` or `properties`
     help: expected a mapping with `enum` or a mapping with `properties`
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Values of the format's own enums (storage, documents) get a did-you-mean.
@@ -318,13 +383,16 @@ fn enum_values_of_the_format() {
         ("    REALTIME: {class: RealtimeSession}\n", "    REALTIME: {class: RealtimeSession, storage: sqlit}\n"),
         ("    kind: {sse: REALTIME}\n", "    kind: {document: openapi3}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:26:40: error at bindings.durable_objects.REALTIME.storage: `sqlit` is not an accepted value
     help: did you mean `sqlite`? (expected one of: sqlite, kv)
 spec.yaml:71:12: error at routes[2].kind.document: `openapi3` is not an accepted value
     help: did you mean `openapi`? (expected one of: oauth-protected-resource, mcp-manifest, openapi, reference-html, reference-markdown)
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Documented errors are keyed by 4xx/5xx status codes.
@@ -334,39 +402,54 @@ fn error_statuses() {
         ("    response: {type: Health}\n  - id: get_run", "    response: {type: Health}\n    errors:\n      404: Not found\n      abc: Bad\n  - id: get_run"),
         ("      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n    response: {type: Health}\n", "      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n    response: {type: Health}\n    errors: {200: Fine, 99999: Huge}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:60:7: error at routes[0].errors.abc: `abc` is not an HTTP status code
-    help: key each entry by its status code, e.g. `404: The run does not exist`
+    help: key documented errors by a 4xx or 5xx status code, e.g. `404: The run does not exist`
 spec.yaml:71:25: error at routes[1].errors["99999"]: `99999` is not an error status
     help: key documented errors by a 4xx or 5xx status code, e.g. `404: The run does not exist`
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A secret written with a value, as a scalar or under `value`, is named as such, with how to set it instead.
 #[test]
 fn secret_given_a_value_in_bindings() {
-    let spec = with(&[("    API_KEY: {description: Upstream key}\n", "    API_KEY: sk-live-123\n    SIGNING_KEY: {description: Signs cookies, value: abc}\n")]);
-    assert_report(&spec, r#"
+    let spec = with(&[(
+        "    API_KEY: {description: Upstream key}\n",
+        "    API_KEY: sk-live-123\n    SIGNING_KEY: {description: Signs cookies, value: abc}\n",
+    )]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:31:5: error at bindings.secrets.API_KEY: secret `API_KEY` is given a value
     help: declare it as `API_KEY: {description: ...}`; secret values never belong in the spec: run `wrangler secret put API_KEY --env <env>` for each of dev, production (for `wrangler dev`, put `API_KEY=...` in .dev.vars)
 spec.yaml:32:47: error at bindings.secrets.SIGNING_KEY.value: secret `SIGNING_KEY` is given a value
     help: remove `value`; secret values never belong in the spec: run `wrangler secret put SIGNING_KEY --env <env>` for each of dev, production (for `wrangler dev`, put `SIGNING_KEY=...` in .dev.vars)
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// An environment that sets a secret, under `vars` or `secrets`, gets the command for that environment.
 #[test]
 fn secret_given_a_value_in_an_environment() {
-    let spec = with(&[("  dev:\n    origin: http://localhost:8787\n", "  dev:\n    origin: http://localhost:8787\n    vars: {API_KEY: sk-test-1}\n    secrets: {OTHER_KEY: abc}\n")]);
-    assert_report(&spec, r#"
+    let spec = with(&[(
+        "  dev:\n    origin: http://localhost:8787\n",
+        "  dev:\n    origin: http://localhost:8787\n    vars: {API_KEY: sk-test-1}\n    secrets: {OTHER_KEY: abc}\n",
+    )]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:38:12: error at environments.dev.vars.API_KEY: secret `API_KEY` is given a value
     help: secret values never belong in the spec: run `wrangler secret put API_KEY --env dev` (for `wrangler dev`, put `API_KEY=...` in .dev.vars)
 spec.yaml:39:15: error at environments.dev.secrets.OTHER_KEY: secret `OTHER_KEY` is given a value
     help: declare `OTHER_KEY` under `bindings.secrets`; secret values never belong in the spec: run `wrangler secret put OTHER_KEY --env dev` (for `wrangler dev`, put `OTHER_KEY=...` in .dev.vars)
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Reporting a secret's value does not stop the semantic checks.
@@ -376,48 +459,60 @@ fn secret_values_do_not_hide_other_errors() {
         ("    API_KEY: {description: Upstream key}\n", "    API_KEY: sk-live-123\n"),
         ("    tags: [system]\n", "    tags: [sytem]\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:31:5: error at bindings.secrets.API_KEY: secret `API_KEY` is given a value
     help: declare it as `API_KEY: {description: ...}`; secret values never belong in the spec: run `wrangler secret put API_KEY --env <env>` for each of dev, production (for `wrangler dev`, put `API_KEY=...` in .dev.vars)
 spec.yaml:56:12: error at routes[0].tags[0]: unknown tag `sytem`
     help: did you mean `system`? (expected one of: system)
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Route ids are unique.
 #[test]
 fn duplicate_route_id() {
     let spec = with(&[("  - id: events\n", "  - id: get_health\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:68:5: error at routes[2].id: route id `get_health` is already used by routes[0]
     help: give every route a unique id
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Two routes cannot serve the same method and path, whatever their parameters are called.
 #[test]
 fn duplicate_method_and_path() {
     let spec = with(&[("    path: /events\n", "    path: /runs/{id}\n    path_params: {id: {type: string}}\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:70:5: error at routes[2].path: GET /runs/{id} is already served by routes[1] (`get_run`)
     help: change the method or the path, or merge the two routes
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Every `{param}` in a path is declared, and every declared path parameter is used.
 #[test]
 fn path_parameters_declared_and_used() {
     let spec = with(&[("    path: /runs/{run_id}\n", "    path: /runs/{run}\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:60:5: error at routes[1].path: path parameter `{run}` is not declared
     help: add `path_params: {run: {type: string}}` to the route
 spec.yaml:64:7: error at routes[1].path_params.run_id: path parameter `run_id` does not appear in the path `/runs/{run}`
     help: add `{run_id}` to the path or remove this parameter
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// References to types that do not exist get a did-you-mean.
@@ -425,9 +520,14 @@ spec.yaml:64:7: error at routes[1].path_params.run_id: path parameter `run_id` d
 fn unknown_types() {
     let spec = with(&[
         ("    response: {type: Health}\n  - id: get_run", "    response: {type: Helth}\n  - id: get_run"),
-        ("      checked_at: {type: string, format: date-time}\n", "      checked_at: {type: timestamp}\n      history: {type: array, items: Stauts}\n"),
+        (
+            "      checked_at: {type: string, format: date-time}\n",
+            "      checked_at: {type: timestamp}\n      history: {type: array, items: Stauts}\n",
+        ),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:50:20: error at types.Health.properties.checked_at.type: unknown type `timestamp`
     help: expected one of: string, integer, number, boolean, json, array, map, Health, Status
 spec.yaml:51:30: error at types.Health.properties.history.items: unknown type `Stauts`
@@ -435,7 +535,8 @@ spec.yaml:51:30: error at types.Health.properties.history.items: unknown type `S
 spec.yaml:58:16: error at routes[0].response.type: unknown type `Helth`
     help: did you mean `Health`? (expected one of: Health)
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Scopes and tags must be declared.
@@ -445,7 +546,9 @@ fn unknown_scopes_and_tags() {
         ("    scopes: [search.read]\n", "    scopes: [search.reed, admin]\n"),
         ("    tags: [system]\n", "    tags: [systen]\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:56:12: error at routes[0].tags[0]: unknown tag `systen`
     help: did you mean `system`? (expected one of: system)
 spec.yaml:62:14: error at routes[1].scopes[0]: unknown scope `search.reed`
@@ -453,18 +556,25 @@ spec.yaml:62:14: error at routes[1].scopes[0]: unknown scope `search.reed`
 spec.yaml:62:27: error at routes[1].scopes[1]: unknown scope `admin`
     help: expected one of: search.read
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A route cannot require a scope when the spec has no `oauth` section.
 #[test]
 fn scopes_without_oauth() {
-    let spec = with(&[("oauth:\n  authorization_servers: [https://auth.example.com]\n  scopes:\n    search.read: Read runs\n", "")]);
-    assert_report(&spec, r#"
+    let spec = with(&[(
+        "oauth:\n  authorization_servers: [https://auth.example.com]\n  scopes:\n    search.read: Read runs\n",
+        "",
+    )]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:58:14: error at routes[1].scopes[0]: scope `search.read` needs an `oauth` section
     help: add `oauth:` with `authorization_servers` and `scopes`, or remove `scopes` from the route
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Streams name a declared Durable Object binding; environments set declared KV bindings and vars.
@@ -474,7 +584,9 @@ fn unknown_bindings() {
         ("    kind: {sse: REALTIME}\n", "    kind: {sse: REALTIM}\n"),
         ("      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n", "      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n      CACHE: {id: 1f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n    vars: {MOOD: calm}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:40:7: error at environments.dev.kv.CACHE: `CACHE` is not a declared KV binding
     help: expected one of: SESSIONS
 spec.yaml:41:12: error at environments.dev.vars.MOOD: `MOOD` is not a declared var
@@ -482,23 +594,24 @@ spec.yaml:41:12: error at environments.dev.vars.MOOD: `MOOD` is not a declared v
 spec.yaml:73:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
     help: did you mean `REALTIME`? (expected one of: REALTIME)
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Worker and environment names follow Cloudflare's rules.
 #[test]
 fn invalid_worker_and_environment_names() {
-    let spec = with(&[
-        ("  name: demo\n", "  name: Demo_Worker\n"),
-        ("  production:\n", "  Production:\n"),
-    ]);
-    assert_report(&spec, r#"
+    let spec = with(&[("  name: demo\n", "  name: Demo_Worker\n"), ("  production:\n", "  Production:\n")]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:2:3: error at worker.name: `Demo_Worker` is not a valid Worker name
     help: use 1 to 63 lowercase letters, digits and dashes, not starting or ending with a dash
 spec.yaml:40:3: error at environments.Production: `Production` is not a valid environment name
     help: use at most 32 lowercase letters, digits and dashes, starting with a letter, e.g. staging
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// KV namespace ids and var values are not inherited: each environment gives its own.
@@ -508,23 +621,31 @@ fn environment_missing_non_inheritable_bindings() {
         ("    MODE: {default: normal}\n", "    MODE: {description: Run mode}\n"),
         ("  production:\n    origin: https://demo.example.com\n    kv:\n      SESSIONS: {id: 9b7e2c4d1a0f4e3c8d6b5a4f3e2d1c03}\n", "  production:\n    origin: https://demo.example.com\n    vars: {MODE: strict}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:36:3: error at environments.dev: environment `dev` gives no value for var `MODE`
     help: vars are not inherited between environments: add `vars: {MODE: ...}` here, or a `default` to the var
 spec.yaml:40:3: error at environments.production: environment `production` gives no namespace id for KV binding `SESSIONS`
     help: KV namespaces are not inherited between environments: add `kv: {SESSIONS: {id: ...}}` here (create one with `wrangler kv namespace create SESSIONS`)
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Namespace ids, origins and the generator-owned environment var are checked per environment.
 #[test]
 fn environment_values_are_checked() {
     let spec = with(&[
-        ("      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n", "      SESSIONS: {id: my-namespace}\n    vars: {ENVIRONMENT: development}\n"),
+        (
+            "      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n",
+            "      SESSIONS: {id: my-namespace}\n    vars: {ENVIRONMENT: development}\n",
+        ),
         ("    origin: https://demo.example.com\n", "    origin: https://demo.example.com/app\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:39:18: error at environments.dev.kv.SESSIONS.id: `my-namespace` is not a KV namespace id
     help: paste the 32-character hex id printed by `wrangler kv namespace create SESSIONS`
 spec.yaml:40:12: error at environments.dev.vars.ENVIRONMENT: `ENVIRONMENT` is set by the generator to the environment's name
@@ -532,14 +653,17 @@ spec.yaml:40:12: error at environments.dev.vars.ENVIRONMENT: `ENVIRONMENT` is se
 spec.yaml:42:5: error at environments.production.origin: `https://demo.example.com/app` is not an origin
     help: write scheme://host[:port] in lowercase, with no path or trailing slash, e.g. https://chatgpt.com
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// `worker.environment_var` names a declared var.
 #[test]
 fn environment_var_must_be_declared() {
     let spec = with(&[("  environment_var: ENVIRONMENT\n", "  environment_var: ENV\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:5:3: error at worker.environment_var: `ENV` is not a declared var
     help: did you mean `ENVIRONMENT`? (expected one of: ENVIRONMENT, MODE)
 spec.yaml:36:3: error at environments.dev: environment `dev` gives no value for var `ENVIRONMENT`
@@ -547,38 +671,54 @@ spec.yaml:36:3: error at environments.dev: environment `dev` gives no value for 
 spec.yaml:40:3: error at environments.production: environment `production` gives no value for var `ENVIRONMENT`
     help: vars are not inherited between environments: add `vars: {ENVIRONMENT: ...}` here, or a `default` to the var
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// The default environment (dev unless set) must be declared.
 #[test]
 fn default_environment_must_exist() {
-    let spec = with(&[("  environment_var: ENVIRONMENT\n", "  environment_var: ENVIRONMENT\n  default_environment: local\n")]);
-    assert_report(&spec, r#"
+    let spec =
+        with(&[("  environment_var: ENVIRONMENT\n", "  environment_var: ENVIRONMENT\n  default_environment: local\n")]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:6:3: error at worker.default_environment: default environment `local` is not declared
     help: declare `local` under `environments`, or set `worker.default_environment` to one of: dev, production
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A bound Durable Object class is created by a migration, with the storage the binding declares.
 #[test]
 fn durable_objects_need_migrations() {
-    let spec = with(&[("    REALTIME: {class: RealtimeSession}\n", "    REALTIME: {class: RealtimeSession, storage: kv}\n    ROOMS: {class: Room}\n")]);
-    assert_report(&spec, r#"
+    let spec = with(&[(
+        "    REALTIME: {class: RealtimeSession}\n",
+        "    REALTIME: {class: RealtimeSession, storage: kv}\n    ROOMS: {class: Room}\n",
+    )]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:26:40: error at bindings.durable_objects.REALTIME.storage: Durable Object `REALTIME` uses kv storage, but migrations[0] creates `RealtimeSession` with `new_sqlite_classes`
     help: set `storage: sqlite` here, or create the class with `new_classes` instead
 spec.yaml:27:5: error at bindings.durable_objects.ROOMS: Durable Object class `Room` is never created by a migration
     help: add a migration such as `- {tag: v2, new_sqlite_classes: [Room]}` under `migrations`
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// CORS origins are exact, lowercase origins without a path.
 #[test]
 fn cors_origins() {
-    let spec = with(&[("  allow_origins: [https://chatgpt.com]\n", "  allow_origins: [https://chatgpt.com, \"*\", https://chatgpt.com/, https://chatgpt.com]\n")]);
-    assert_report(&spec, r#"
+    let spec = with(&[(
+        "  allow_origins: [https://chatgpt.com]\n",
+        "  allow_origins: [https://chatgpt.com, \"*\", https://chatgpt.com/, https://chatgpt.com]\n",
+    )]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:12:40: error at cors.allow_origins[1]: the wildcard origin `*` is not supported
     help: list each origin exactly, e.g. https://chatgpt.com (browsers refuse `*` on requests with credentials)
 spec.yaml:12:45: error at cors.allow_origins[2]: `https://chatgpt.com/` is not an origin
@@ -586,20 +726,24 @@ spec.yaml:12:45: error at cors.allow_origins[2]: `https://chatgpt.com/` is not a
 spec.yaml:12:67: error at cors.allow_origins[3]: origin `https://chatgpt.com` is listed twice
     help: list each origin once
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Enum values are unique, also once they become Rust variants.
 #[test]
 fn duplicate_enum_values() {
     let spec = with(&[("    enum: [ok, degraded]\n", "    enum: [ok, degraded, ok, in-progress, in_progress]\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:46:26: error at types.Status.enum[2]: enum value `ok` is listed twice
     help: remove the repeated value
 spec.yaml:46:43: error at types.Status.enum[4]: enum values `in-progress` and `in_progress` would both become the Rust variant `InProgress`
     help: rename one of them
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Defaults and examples have the field's type and respect its bounds, format and enum.
@@ -609,7 +753,9 @@ fn defaults_and_examples_fit_their_field() {
         ("      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n", "      limit: {type: integer, minimum: 1, maximum: 100, default: 500}\n      order: {type: string, enum: [asc, desc], default: up}\n"),
         ("      status: {type: Status}\n      checked_at: {type: string, format: date-time}\n", "      status: {type: Status, example: broken}\n      checked_at: {type: string, format: date-time, example: yesterday}\n      count: {type: integer, default: \"3\"}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:49:30: error at types.Health.properties.status.example: example `"broken"` is not one of the values of `Status` (ok, degraded)
     help: write an example that is one of the values of `Status`: ok, degraded
 spec.yaml:50:53: error at types.Health.properties.checked_at.example: example `"yesterday"` is not an RFC 3339 date-time
@@ -621,31 +767,46 @@ spec.yaml:67:56: error at routes[1].query.limit.default: default `500` is above 
 spec.yaml:68:48: error at routes[1].query.order.default: default `"up"` is not one of: asc, desc
     help: write a default that is one of: asc, desc
 5 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A binding name is declared once across kinds, and names that differ only in case collide in Rust.
 #[test]
 fn bindings_share_one_namespace() {
-    let spec = with(&[("    MODE: {default: normal}\n", "    MODE: {default: normal}\n    SESSIONS: {default: none}\n    Realtime: {default: x}\n")]);
-    assert_report(&spec, r#"
+    let spec = with(&[(
+        "    MODE: {default: normal}\n",
+        "    MODE: {default: normal}\n    SESSIONS: {default: none}\n    Realtime: {default: x}\n",
+    )]);
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:30:5: error at bindings.vars.SESSIONS: binding `SESSIONS` is declared twice
     help: it is already declared at bindings.kv.SESSIONS; KV, Durable Objects, assets, vars and secrets share one set of names
 spec.yaml:31:5: error at bindings.vars.Realtime: bindings `REALTIME` and `Realtime` would both get the Rust accessor `realtime`
     help: rename one of them
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Bodies only on methods that carry one; responses only on JSON routes, which must have one; errors only with error statuses.
 #[test]
 fn route_shapes() {
     let spec = with(&[
-        ("    response: {type: Health}\n  - id: get_run", "    body: {type: Health}\n    response: {type: Health}\n    errors: {200: Fine}\n  - id: get_run"),
-        ("      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n    response: {type: Health}\n", "      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n"),
+        (
+            "    response: {type: Health}\n  - id: get_run",
+            "    body: {type: Health}\n    response: {type: Health}\n    errors: {200: Fine}\n  - id: get_run",
+        ),
+        (
+            "      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n    response: {type: Health}\n",
+            "      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n",
+        ),
         ("    summary: Live events\n", "    summary: Live events\n    response: {type: Health}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:57:5: error at routes[0].body: GET requests carry no body
     help: drop `body`, or use POST, PUT or PATCH
 spec.yaml:59:14: error at routes[0].errors["200"]: `200` is not an error status
@@ -655,17 +816,23 @@ spec.yaml:60:5: error at routes[1]: a JSON route needs a `response`
 spec.yaml:74:5: error at routes[2].response: only JSON routes declare a `response`
     help: remove `response`; this kind of route answers on its own
 4 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Scope names, documentation URLs and the MCP protocol version are checked.
 #[test]
 fn oauth_and_mcp_values() {
     let spec = with(&[
-        ("    search.read: Read runs\n", "    search.read: Read runs\n    search all: Everything\n  resource_documentation: docs.example.com\n"),
+        (
+            "    search.read: Read runs\n",
+            "    search.read: Read runs\n    search all: Everything\n  resource_documentation: docs.example.com\n",
+        ),
         ("  protocol_version: \"2025-03-26\"\n", "  protocol_version: latest\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:18:5: error at oauth.scopes["search all"]: `search all` is not a valid scope name
     help: a scope is one word of printable characters without spaces, quotes or backslashes, e.g. search.read
 spec.yaml:19:3: error at oauth.resource_documentation: `docs.example.com` is not an http(s) URL
@@ -673,7 +840,8 @@ spec.yaml:19:3: error at oauth.resource_documentation: `docs.example.com` is not
 spec.yaml:23:3: error at mcp.protocol_version: `latest` is not an MCP protocol version
     help: MCP protocol versions are dates (YYYY-MM-DD), e.g. 2025-03-26
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Type, property, route and parameter names must make valid, distinct Rust names.
@@ -685,7 +853,9 @@ fn names_that_become_rust_identifiers() {
         ("  - id: get_run\n", "  - id: getRun\n"),
         ("      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n", "      limit: {type: integer, minimum: 1, maximum: 100, default: 10}\n      page-size: {type: integer}\n      page_size: {type: integer}\n      2nd: {type: string}\n    header:\n      X_Trace: {type: string}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:45:3: error at types.status_kind: `status_kind` is not a valid type name
     help: use a PascalCase identifier, e.g. LogEntry
 spec.yaml:52:7: error at types.Health.properties.checkedAt: `checkedAt` is not a valid property name
@@ -699,14 +869,17 @@ spec.yaml:71:7: error at routes[1].query["2nd"]: `2nd` is not a valid query para
 spec.yaml:73:7: error at routes[1].header.X_Trace: `X_Trace` is not a valid header parameter name
     help: start with a letter and use letters, digits and `-`, e.g. X-Session-Id
 6 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Constraints and element types only where the field's type has a use for them.
 #[test]
 fn field_constraints_fit_the_type() {
     let spec = with(&[("      checked_at: {type: string, format: date-time}\n", "      checked_at: {type: string, format: date-time, minimum: 0}\n      tags: {type: array}\n      name: {type: string, items: string, min_length: 5, max_length: 2}\n      kind: {type: Status, enum: [ok]}\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:50:53: error at types.Health.properties.checked_at.minimum: `minimum` does not apply to a field of this type
     help: `minimum` is only for integer and number fields
 spec.yaml:51:7: error at types.Health.properties.tags: type `array` needs `items`
@@ -718,18 +891,22 @@ spec.yaml:52:43: error at types.Health.properties.name.min_length: min_length 5 
 spec.yaml:53:28: error at types.Health.properties.kind.enum: `enum` is only for parameters
     help: declare an enum type under `types` and use it as this property's type
 5 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A type that needs itself through required properties can have no value; optional or listed is fine.
 #[test]
 fn types_that_contain_themselves() {
     let spec = with(&[("  Health:\n", "  Node:\n    properties:\n      next: {type: Node}\n  Tree:\n    properties:\n      parent: {type: Tree, required: false}\n      children: {type: array, items: Tree}\n  Health:\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:47:3: error at types.Node: type `Node` contains itself through required properties (Node.next -> Node)
     help: make one of these properties optional (`required: false`) or a list, so that a value can end
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Paths start with `/`, have no empty segments and hold whole `{param}` segments.
@@ -740,7 +917,9 @@ fn paths_are_well_formed() {
         ("    path: /runs/{run_id}\n", "    path: /runs//{run_id}/x{run_id}/{run_id}?all\n"),
         ("    path: /events\n", "    path: /events/{Kind}\n    path_params: {Kind: {type: string}}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:54:5: error at routes[0].path: path `health` does not start with `/`
     help: write `/health`
 spec.yaml:60:5: error at routes[1].path: path `/runs//{run_id}/x{run_id}/{run_id}?all` has an empty segment
@@ -754,7 +933,8 @@ spec.yaml:70:5: error at routes[2].path: path parameter `{Kind}` is not a snake_
 spec.yaml:71:19: error at routes[2].path_params.Kind: `Kind` is not a valid path parameter name
     help: use snake_case, e.g. run_id
 6 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Documents need their section, are served once, and like streams only on GET.
@@ -764,7 +944,9 @@ fn documents_and_streams() {
         ("mcp:\n  name: Demo\n  version: 0.1.0\n  protocol_version: \"2025-03-26\"\n", ""),
         ("    kind: {sse: REALTIME}\n    summary: Live events\n", "    kind: {sse: REALTIME}\n    summary: Live events\n  - id: manifest\n    method: [GET, POST]\n    path: /.well-known/mcp.json\n    kind: {document: mcp-manifest}\n    summary: Manifest\n  - id: spec\n    method: GET\n    path: /openapi.json\n    kind: {document: openapi}\n    summary: OpenAPI\n  - id: spec_again\n    method: GET\n    path: /openapi\n    kind: {document: openapi}\n    summary: OpenAPI\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:70:5: error at routes[3].method: documents, event streams and WebSockets are served on GET only
     help: write `method: GET`
 spec.yaml:72:12: error at routes[3].kind.document: the `mcp-manifest` document needs an `mcp` section
@@ -772,14 +954,17 @@ spec.yaml:72:12: error at routes[3].kind.document: the `mcp-manifest` document n
 spec.yaml:82:12: error at routes[5].kind.document: the `openapi` document is already served by routes[4] (`spec`)
     help: serve each document from one route
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Migration tags are unique; classes are created once and only deleted after they exist.
 #[test]
 fn migration_history() {
     let spec = with(&[("  - tag: v1\n    new_sqlite_classes: [RealtimeSession]\n", "  - tag: v1\n    new_sqlite_classes: [RealtimeSession, Lobby]\n  - tag: v1\n    new_sqlite_classes: [RealtimeSession]\n    deleted_classes: [Lobby, Ghost]\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:35:5: error at migrations[1].tag: migration tag `v1` is already used by migrations[0]
     help: give every migration a new tag, e.g. v2
 spec.yaml:36:26: error at migrations[1].new_sqlite_classes[0]: class `RealtimeSession` is already created by migrations[0]
@@ -787,31 +972,38 @@ spec.yaml:36:26: error at migrations[1].new_sqlite_classes[0]: class `RealtimeSe
 spec.yaml:37:30: error at migrations[1].deleted_classes[1]: class `Ghost` is deleted, but no earlier migration creates it
     help: expected one of: RealtimeSession
 3 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Environment routes are host patterns; a custom domain is a bare host.
 #[test]
 fn environment_routes() {
     let spec = with(&[("  production:\n    origin: https://demo.example.com\n", "  production:\n    origin: https://demo.example.com\n    routes:\n      - pattern: demo.example.com/*\n        custom_domain: true\n      - pattern: https://demo.example.com/api\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:43:9: error at environments.production.routes[0].pattern: custom domain `demo.example.com/*` has a path or wildcard
     help: a custom domain is a bare host name, e.g. dashboard.example.com; for a pattern set `custom_domain: false`
 spec.yaml:45:9: error at environments.production.routes[1].pattern: `https://demo.example.com/api` is not a route pattern
     help: write a host and optional path without a scheme, e.g. example.com/api/*
 2 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// A route serves at least one method.
 #[test]
 fn empty_method_list() {
     let spec = with(&[("    method: GET\n    path: /events\n", "    method: []\n    path: /events\n")]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:69:5: error at routes[2].method: no method given
     help: write a method such as GET, or a list such as [GET, POST]
 1 error in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// Shape errors of every kind, in different sections, come out in one run in document order.
@@ -824,7 +1016,9 @@ fn shape_errors_are_reported_together() {
         ("    kind: {sse: REALTIME}\n", "    kind: stream\n"),
         ("      run_id: {type: string, format: uuid}\n", "      run_id: {type: string, format: guid}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:1:1: error at worker: missing required key `compatibility_date`
     help: add `compatibility_date:` here (Workers runtime compatibility date (YYYY-MM-DD))
 spec.yaml:30:42: error at bindings.secrets.API_KEY.rotate: unknown key `rotate`
@@ -836,7 +1030,8 @@ spec.yaml:63:30: error at routes[1].path_params.run_id.format: `guid` is not an 
 spec.yaml:70:5: error at routes[2].kind: `stream` is not an accepted value
     help: expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`
 5 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// One spec with many different semantic mistakes reports every one of them, in document order.
@@ -846,7 +1041,10 @@ fn many_errors_are_reported_in_one_run() {
         ("  name: demo\n", "  name: demo_worker\n"),
         ("  allow_origins: [https://chatgpt.com]\n", "  allow_origins: [https://chatgpt.com/]\n"),
         ("    API_KEY: {description: Upstream key}\n", "    API_KEY: sk-live-123\n"),
-        ("    origin: http://localhost:8787\n    kv:\n      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n", "    origin: http://localhost:8787\n"),
+        (
+            "    origin: http://localhost:8787\n    kv:\n      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n",
+            "    origin: http://localhost:8787\n",
+        ),
         ("      checked_at: {type: string, format: date-time}\n", "      checked_at: {type: datetime}\n"),
         ("    scopes: [search.read]\n", "    scopes: [search.write]\n"),
         ("    path: /runs/{run_id}\n", "    path: /runs/{run_id}/{step}\n"),
@@ -854,7 +1052,9 @@ fn many_errors_are_reported_in_one_run() {
         ("  - id: events\n", "  - id: get_health\n"),
         ("    kind: {sse: REALTIME}\n", "    kind: {sse: REALTIM}\n"),
     ]);
-    assert_report(&spec, r#"
+    assert_report(
+        &spec,
+        r#"
 spec.yaml:2:3: error at worker.name: `demo_worker` is not a valid Worker name
     help: use 1 to 63 lowercase letters, digits and dashes, not starting or ending with a dash
 spec.yaml:12:19: error at cors.allow_origins[0]: `https://chatgpt.com/` is not an origin
@@ -876,7 +1076,8 @@ spec.yaml:66:5: error at routes[2].id: route id `get_health` is already used by 
 spec.yaml:69:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
     help: did you mean `REALTIME`? (expected one of: REALTIME)
 10 errors in spec.yaml
-"#);
+"#,
+    );
 }
 
 /// The repository's spec, damaged in many ways: the loader answers every version with a model or with
@@ -912,9 +1113,13 @@ fn never_panics_on_damaged_specs() {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8);
     let outcomes: Vec<Result<(usize, usize), String>> = std::thread::scope(|scope| {
         let inputs = &inputs;
-        let handles: Vec<_> =
-            (0..workers).map(|first| scope.spawn(move || load_all(inputs.iter().skip(first).step_by(workers)))).collect();
-        handles.into_iter().map(|handle| handle.join().unwrap_or_else(|_| Err("a worker thread panicked".to_owned()))).collect()
+        let handles: Vec<_> = (0..workers)
+            .map(|first| scope.spawn(move || load_all(inputs.iter().skip(first).step_by(workers))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|_| Err("a worker thread panicked".to_owned())))
+            .collect()
     });
     let (mut accepted, mut rejected) = (0, 0);
     for outcome in outcomes {
@@ -992,7 +1197,8 @@ fn mutate(lines: &mut Vec<String>, random: &mut XorShift) {
             lines.insert(at, copy);
         }
         2 => {
-            const VALUES: [&str; 12] = ["[]", "{}", "null", "-1", "0", "true", "\"\"", "1e400", "[a, [b, {c: d}]]", "{a: }", "'", "&x"];
+            const VALUES: [&str; 12] =
+                ["[]", "{}", "null", "-1", "0", "true", "\"\"", "1e400", "[a, [b, {c: d}]]", "{a: }", "'", "&x"];
             let value = match random.below(VALUES.len() + 1) {
                 i if i < VALUES.len() => VALUES[i].to_owned(),
                 _ => "y".repeat(5_000),
@@ -1027,7 +1233,8 @@ fn mutate(lines: &mut Vec<String>, random: &mut XorShift) {
             let insert = INSERTS[random.below(INSERTS.len())];
             let chars: Vec<char> = lines[at].chars().collect();
             let position = random.below(chars.len() + 1);
-            lines[at] = chars[..position].iter().collect::<String>() + insert + &chars[position..].iter().collect::<String>();
+            lines[at] =
+                chars[..position].iter().collect::<String>() + insert + &chars[position..].iter().collect::<String>();
         }
     }
 }

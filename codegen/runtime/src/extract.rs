@@ -18,6 +18,12 @@ impl<T: Validate> Validate for Vec<T> {
     }
 }
 
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, at: &str) -> Result<(), ApiError> {
+        self.as_ref().validate(at)
+    }
+}
+
 impl<T: Validate> Validate for Option<T> {
     fn validate(&self, at: &str) -> Result<(), ApiError> {
         self.as_ref().map_or(Ok(()), |value| value.validate(at))

@@ -72,7 +72,11 @@ pub(super) fn check_bindings(check: &mut Checker<'_>, bindings: &spec::BindingsS
     }
 
     Bindings {
-        kv: bindings.kv.iter().map(|(name, kv)| KvBinding { name: name.clone(), description: kv.description.clone() }).collect(),
+        kv: bindings
+            .kv
+            .iter()
+            .map(|(name, kv)| KvBinding { name: name.clone(), description: kv.description.clone() })
+            .collect(),
         durable_objects: bindings
             .durable_objects
             .iter()
@@ -88,7 +92,11 @@ pub(super) fn check_bindings(check: &mut Checker<'_>, bindings: &spec::BindingsS
             directory: a.directory.clone(),
             not_found_handling: a.not_found_handling,
         }),
-        vars: bindings.vars.iter().map(|(name, var)| Var { name: name.clone(), description: var.description.clone() }).collect(),
+        vars: bindings
+            .vars
+            .iter()
+            .map(|(name, var)| Var { name: name.clone(), description: var.description.clone() })
+            .collect(),
         secrets: bindings
             .secrets
             .iter()
@@ -112,7 +120,11 @@ struct LiveClass {
     migration: usize,
 }
 
-pub(super) fn check_migrations(check: &mut Checker<'_>, migrations: &[spec::MigrationSpec], bindings: &Bindings) -> Vec<Migration> {
+pub(super) fn check_migrations(
+    check: &mut Checker<'_>,
+    migrations: &[spec::MigrationSpec],
+    bindings: &Bindings,
+) -> Vec<Migration> {
     let path = YamlPath::root().key("migrations");
     let mut tags: BTreeMap<&str, usize> = BTreeMap::new();
     let mut live: BTreeMap<&str, LiveClass> = BTreeMap::new();
@@ -120,7 +132,11 @@ pub(super) fn check_migrations(check: &mut Checker<'_>, migrations: &[spec::Migr
     for (i, migration) in migrations.iter().enumerate() {
         let at = path.index(i);
         if migration.tag.trim().is_empty() {
-            check.error(at.key("tag"), "the migration tag is empty", format!("give every migration a tag, e.g. v{}", i + 1));
+            check.error(
+                at.key("tag"),
+                "the migration tag is empty",
+                format!("give every migration a tag, e.g. v{}", i + 1),
+            );
         } else if let Some(first) = tags.get(migration.tag.as_str()) {
             check.error(
                 at.key("tag"),
@@ -189,18 +205,28 @@ pub(super) fn check_migrations(check: &mut Checker<'_>, migrations: &[spec::Migr
                     object.class,
                     creating_key(created.storage)
                 ),
-                format!("set `storage: {}` here, or create the class with `{key}` instead", storage_name(created.storage)),
+                format!(
+                    "set `storage: {}` here, or create the class with `{key}` instead",
+                    storage_name(created.storage)
+                ),
             ),
             (Some(_), _) => {}
             (None, Some(deleting)) => check.error(
                 at,
                 format!("Durable Object class `{}` is deleted by migrations[{deleting}]", object.class),
-                format!("remove this binding, or create the class again in a later migration with `{key}: [{}]`", object.class),
+                format!(
+                    "remove this binding, or create the class again in a later migration with `{key}: [{}]`",
+                    object.class
+                ),
             ),
             (None, None) => check.error(
                 at,
                 format!("Durable Object class `{}` is never created by a migration", object.class),
-                format!("add a migration such as `- {{tag: v{}, {key}: [{}]}}` under `migrations`", migrations.len() + 1, object.class),
+                format!(
+                    "add a migration such as `- {{tag: v{}, {key}: [{}]}}` under `migrations`",
+                    migrations.len() + 1,
+                    object.class
+                ),
             ),
         }
     }

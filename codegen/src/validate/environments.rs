@@ -60,7 +60,11 @@ pub(super) fn check_environments(check: &mut Checker<'_>, spec: &Spec, bindings:
             routes: env
                 .routes
                 .iter()
-                .map(|r| EnvRoute { pattern: r.pattern.clone(), custom_domain: r.custom_domain, zone_name: r.zone_name.clone() })
+                .map(|r| EnvRoute {
+                    pattern: r.pattern.clone(),
+                    custom_domain: r.custom_domain,
+                    zone_name: r.zone_name.clone(),
+                })
                 .collect(),
             vars,
             kv,

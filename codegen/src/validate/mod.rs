@@ -141,8 +141,13 @@ fn check_cors(check: &mut Checker<'_>, cors: &spec::CorsSpec) -> Cors {
     }
 }
 
+/// Help for a documented error keyed by something other than an error status, from the shape check or here.
+pub(crate) const ERROR_STATUS_HELP: &str =
+    "key documented errors by a 4xx or 5xx status code, e.g. `404: The run does not exist`";
+
 /// Help for any value that must be an origin, as browsers send it in the `Origin` header.
-const ORIGIN_HELP: &str = "write scheme://host[:port] in lowercase, with no path or trailing slash, e.g. https://chatgpt.com";
+const ORIGIN_HELP: &str =
+    "write scheme://host[:port] in lowercase, with no path or trailing slash, e.g. https://chatgpt.com";
 
 fn check_oauth(check: &mut Checker<'_>, oauth: &spec::OAuthSpec) -> OAuth {
     let path = YamlPath::root().key("oauth");

@@ -16,7 +16,10 @@ pub fn is_valid_worker_name(name: &str) -> bool {
 /// Environment names become `[env.NAME]` tables, parts of worker names (`NAME-env`) and variants of a Rust
 /// enum, so they must also start with a letter and not become the keyword `Self`.
 pub fn is_valid_env_name(name: &str) -> bool {
-    is_valid_worker_name(name) && name.len() <= 32 && name.starts_with(|c: char| c.is_ascii_lowercase()) && name != "self"
+    is_valid_worker_name(name)
+        && name.len() <= 32
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name != "self"
 }
 
 /// `YYYY-MM-DD`, with a month and day in range.
@@ -37,7 +40,9 @@ pub fn is_origin(text: &str) -> bool {
     // An IPv6 host is bracketed and holds colons of its own.
     let (host, port) = match authority.strip_prefix('[') {
         Some(rest) => match rest.split_once(']') {
-            Some((address, after)) if !address.is_empty() && address.chars().all(|c| c.is_ascii_hexdigit() || c == ':') => {
+            Some((address, after))
+                if !address.is_empty() && address.chars().all(|c| c.is_ascii_hexdigit() || c == ':') =>
+            {
                 match after {
                     "" => (address, None),
                     _ => match after.strip_prefix(':') {
@@ -64,7 +69,10 @@ pub fn is_origin(text: &str) -> bool {
 
 pub fn is_http_url(text: &str) -> bool {
     let Some((scheme, rest)) = text.split_once("://") else { return false };
-    matches!(scheme, "http" | "https") && !rest.is_empty() && !rest.starts_with('/') && !rest.contains(char::is_whitespace)
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.starts_with('/')
+        && !rest.contains(char::is_whitespace)
 }
 
 /// An HTTP header field name (RFC 9110 token), restricted to letters, digits and dashes, starting with a
@@ -75,7 +83,8 @@ pub fn is_header_name(text: &str) -> bool {
 
 /// A query parameter name: it becomes a Rust field once dashes turn into underscores.
 pub fn is_param_name(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_alphabetic()) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Binding names become JavaScript property names and generated Rust accessors.
@@ -90,7 +99,9 @@ pub fn is_scope_name(text: &str) -> bool {
 
 /// PascalCase type and class names; `Self` is a Rust keyword.
 pub fn is_type_name(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_uppercase()) && text.chars().all(|c| c.is_ascii_alphanumeric()) && text != "Self"
+    text.starts_with(|c: char| c.is_ascii_uppercase())
+        && text.chars().all(|c| c.is_ascii_alphanumeric())
+        && text != "Self"
 }
 
 /// snake_case identifiers: route ids, field names and parameter names.
@@ -124,14 +135,20 @@ pub fn is_uri(text: &str) -> bool {
 /// `8-4-4-4-12` hexadecimal digits.
 pub fn is_uuid(text: &str) -> bool {
     let groups: Vec<&str> = text.split('-').collect();
-    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12]) && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// `local@domain.tld`, loosely: enough to catch an example that is plainly not an address.
 pub fn is_email(text: &str) -> bool {
     match text.split_once('@') {
         Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !text.contains(char::is_whitespace) && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.contains(char::is_whitespace)
+                && !domain.contains('@')
         }
         None => false,
     }
@@ -140,7 +157,9 @@ pub fn is_email(text: &str) -> bool {
 /// An RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, optional fraction, then `Z` or an offset `+HH:MM`.
 pub fn is_date_time(text: &str) -> bool {
     let Some((date, time)) = text.split_once(['T', 't']) else { return false };
-    let two_digits = |part: &str, max: u32| part.len() == 2 && part.chars().all(|c| c.is_ascii_digit()) && part.parse::<u32>().is_ok_and(|n| n <= max);
+    let two_digits = |part: &str, max: u32| {
+        part.len() == 2 && part.chars().all(|c| c.is_ascii_digit()) && part.parse::<u32>().is_ok_and(|n| n <= max)
+    };
     let (clock, offset) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
         (clock, None)
     } else if let Some(at) = time.rfind(['+', '-']) {
@@ -154,7 +173,8 @@ pub fn is_date_time(text: &str) -> bool {
     let clock_ok = clock.is_some_and(|clock| {
         matches!(clock.split(':').collect::<Vec<_>>().as_slice(), [h, m, s] if two_digits(h, 23) && two_digits(m, 59) && two_digits(s, 60))
     });
-    let offset_ok = offset.is_none_or(|offset| matches!(offset.split_once(':'), Some((h, m)) if two_digits(h, 23) && two_digits(m, 59)));
+    let offset_ok = offset
+        .is_none_or(|offset| matches!(offset.split_once(':'), Some((h, m)) if two_digits(h, 23) && two_digits(m, 59)));
     is_date(date) && clock_ok && offset_ok
 }
 

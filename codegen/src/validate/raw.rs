@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value};
 
+use super::ERROR_STATUS_HELP;
 use crate::diagnostics::{Diagnostic, Diagnostics, YamlPath};
 use crate::yaml::LocationIndex;
 
@@ -16,8 +17,11 @@ const SECRET_VALUE_KEYS: [&str; 2] = ["value", "default"];
 /// Reports and removes secret values and out-of-range status codes.
 pub fn check_raw(document: &mut Value, locations: &LocationIndex<'_>) -> Diagnostics {
     let mut found = Vec::new();
-    let environments: Vec<String> =
-        document.get("environments").and_then(Value::as_object).map(|e| e.keys().cloned().collect()).unwrap_or_default();
+    let environments: Vec<String> = document
+        .get("environments")
+        .and_then(Value::as_object)
+        .map(|e| e.keys().cloned().collect())
+        .unwrap_or_default();
     let declared_secrets: Vec<String> = document
         .pointer("/bindings/secrets")
         .and_then(Value::as_object)
@@ -63,8 +67,11 @@ fn declared_secret_values(secrets: &mut Map<String, Value>, environments: &[Stri
                 for key in SECRET_VALUE_KEYS {
                     if fields.remove(key).is_some() {
                         found.push(
-                            Diagnostic::new(path.key(name.clone()).key(key), format!("secret `{name}` is given a value"))
-                                .with_help(format!("remove `{key}`; {}", secret_value_help(name, &environments))),
+                            Diagnostic::new(
+                                path.key(name.clone()).key(key),
+                                format!("secret `{name}` is given a value"),
+                            )
+                            .with_help(format!("remove `{key}`; {}", secret_value_help(name, &environments))),
                         );
                     }
                 }
@@ -73,10 +80,12 @@ fn declared_secret_values(secrets: &mut Map<String, Value>, environments: &[Stri
             Value::Null => {}
             _ => {
                 found.push(
-                    Diagnostic::new(path.key(name.clone()), format!("secret `{name}` is given a value")).with_help(format!(
-                        "declare it as `{name}: {{description: ...}}`; {}",
-                        secret_value_help(name, &environments)
-                    )),
+                    Diagnostic::new(path.key(name.clone()), format!("secret `{name}` is given a value")).with_help(
+                        format!(
+                            "declare it as `{name}: {{description: ...}}`; {}",
+                            secret_value_help(name, &environments)
+                        ),
+                    ),
                 );
                 *secret = Value::Object(Map::new());
             }
@@ -115,13 +124,14 @@ fn oversized_statuses(path: &YamlPath, errors: &mut Map<String, Value>, found: &
     errors.retain(|key, _| {
         let oversized = !key.is_empty() && key.bytes().all(|b| b.is_ascii_digit()) && key.parse::<u16>().is_err();
         if oversized {
-            found.push(Diagnostic::new(path.key(key.clone()), format!("`{key}` is not an error status")).with_help(ERROR_STATUS_HELP));
+            found.push(
+                Diagnostic::new(path.key(key.clone()), format!("`{key}` is not an error status"))
+                    .with_help(ERROR_STATUS_HELP),
+            );
         }
         !oversized
     });
 }
-
-pub(super) const ERROR_STATUS_HELP: &str = "key documented errors by a 4xx or 5xx status code, e.g. `404: The run does not exist`";
 
 /// How to set a secret instead of writing its value, for the environments it is needed in.
 pub(super) fn secret_value_help(name: &str, environments: &[&str]) -> String {
@@ -158,7 +168,8 @@ mod tests {
 
     #[test]
     fn oversized_status_codes_are_reported_and_removed() {
-        let mut document = json!({"routes": [{"errors": {"404": "gone", "99999": "big", "abc": "left to the schema"}}]});
+        let mut document =
+            json!({"routes": [{"errors": {"404": "gone", "99999": "big", "abc": "left to the schema"}}]});
         let found = check_raw(&mut document, &LocationIndex::default());
         assert_eq!(found.len(), 1);
         assert_eq!(found.0[0].path.to_string(), r#"routes[0].errors["99999"]"#);

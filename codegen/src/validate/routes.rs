@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::check_field;
-use super::{names, raw, Checker};
+use super::{names, Checker, ERROR_STATUS_HELP};
 use crate::diagnostics::{suggest, YamlPath};
 use crate::model::*;
 use crate::naming::snake_case;
@@ -25,10 +25,18 @@ pub(super) fn check_routes(
     for (i, route) in spec.routes.iter().enumerate() {
         let at = path.index(i);
         if !names::is_snake_case(&route.id) {
-            check.error(at.key("id"), format!("`{}` is not a valid route id", route.id), "use snake_case, e.g. get_health");
+            check.error(
+                at.key("id"),
+                format!("`{}` is not a valid route id", route.id),
+                "use snake_case, e.g. get_health",
+            );
         }
         if let Some(first) = ids.get(route.id.as_str()) {
-            check.error(at.key("id"), format!("route id `{}` is already used by routes[{first}]", route.id), "give every route a unique id");
+            check.error(
+                at.key("id"),
+                format!("route id `{}` is already used by routes[{first}]", route.id),
+                "give every route a unique id",
+            );
         } else {
             ids.insert(&route.id, i);
         }
@@ -37,20 +45,33 @@ pub(super) fn check_routes(
             OneOrMany::Many(methods) => methods.clone(),
         };
         if methods.is_empty() {
-            check.error(at.key("method"), "no method given", "write a method such as GET, or a list such as [GET, POST]");
+            check.error(
+                at.key("method"),
+                "no method given",
+                "write a method such as GET, or a list such as [GET, POST]",
+            );
         }
         let segments = check_path(check, &route.path, &at.key("path"));
         let shape = shape_key(&segments);
         let mut seen_methods = BTreeSet::new();
         for (j, method) in methods.iter().enumerate() {
             if !seen_methods.insert(*method) {
-                check.error(at.key("method").index(j), format!("method {} is listed twice", method.as_str()), "list each method once");
+                check.error(
+                    at.key("method").index(j),
+                    format!("method {} is listed twice", method.as_str()),
+                    "list each method once",
+                );
                 continue;
             }
             if let Some(first) = endpoints.get(&(*method, shape.clone())) {
                 check.error(
                     at.key("path"),
-                    format!("{} {} is already served by routes[{first}] (`{}`)", method.as_str(), route.path, spec.routes[*first].id),
+                    format!(
+                        "{} {} is already served by routes[{first}] (`{}`)",
+                        method.as_str(),
+                        route.path,
+                        spec.routes[*first].id
+                    ),
                     "change the method or the path, or merge the two routes",
                 );
             } else {
@@ -66,7 +87,11 @@ pub(super) fn check_routes(
         });
         if body.is_some() {
             if let Some(method) = methods.iter().find(|m| matches!(m, HttpMethod::Get | HttpMethod::Delete)) {
-                check.error(at.key("body"), format!("{} requests carry no body", method.as_str()), "drop `body`, or use POST, PUT or PATCH");
+                check.error(
+                    at.key("body"),
+                    format!("{} requests carry no body", method.as_str()),
+                    "drop `body`, or use POST, PUT or PATCH",
+                );
             } else if !matches!(kind, RouteKind::Json | RouteKind::Redirect) {
                 check.error(at.key("body"), "only JSON and redirect routes take a `body`", "remove `body`");
             }
@@ -120,12 +145,21 @@ fn check_path(check: &mut Checker<'_>, path: &str, at: &YamlPath) -> Vec<PathSeg
     for segment in rest.split('/').filter(|s| !s.is_empty()) {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             if !names::is_snake_case(name) {
-                check.error(at.clone(), format!("path parameter `{{{name}}}` is not a snake_case name"), "use e.g. `{run_id}`");
+                check.error(
+                    at.clone(),
+                    format!("path parameter `{{{name}}}` is not a snake_case name"),
+                    "use e.g. `{run_id}`",
+                );
             } else if !params.insert(name) {
-                check.error(at.clone(), format!("path parameter `{{{name}}}` appears twice"), "give each path parameter its own name");
+                check.error(
+                    at.clone(),
+                    format!("path parameter `{{{name}}}` appears twice"),
+                    "give each path parameter its own name",
+                );
             }
             segments.push(PathSegment::Param(name.to_owned()));
-        } else if segment.contains(['{', '}', '?', '#', '*', ' ', '%', '\\']) || segment.chars().any(|c| c.is_control()) {
+        } else if segment.contains(['{', '}', '?', '#', '*', ' ', '%', '\\']) || segment.chars().any(|c| c.is_control())
+        {
             check.error(
                 at.clone(),
                 format!("path segment `{segment}` is not valid"),
@@ -167,7 +201,10 @@ fn check_kind(
             if let Some(first) = documents.get(document) {
                 check.error(
                     at.key("kind").key("document"),
-                    format!("the `{name}` document is already served by routes[{first}] (`{}`)", spec.routes[*first].id),
+                    format!(
+                        "the `{name}` document is already served by routes[{first}] (`{}`)",
+                        spec.routes[*first].id
+                    ),
                     "serve each document from one route",
                 );
             } else {
@@ -197,7 +234,11 @@ fn check_kind(
         }
     };
     if !matches!(kind, RouteKind::Json | RouteKind::Redirect) && methods.iter().any(|m| *m != HttpMethod::Get) {
-        check.error(at.key("method"), "documents, event streams and WebSockets are served on GET only", "write `method: GET`");
+        check.error(
+            at.key("method"),
+            "documents, event streams and WebSockets are served on GET only",
+            "write `method: GET`",
+        );
     }
     kind
 }
@@ -238,7 +279,10 @@ fn check_params(
     // All parameters of a route become fields of one generated struct.
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
     let mut params = Vec::new();
-    let mut add = |check: &mut Checker<'_>, location: ParamLocation, key: &str, declared: &BTreeMap<String, FieldSpec>| {
+    let mut add = |check: &mut Checker<'_>,
+                   location: ParamLocation,
+                   key: &str,
+                   declared: &BTreeMap<String, FieldSpec>| {
         for (name, spec) in declared {
             let field_at = at.key(key).key(name.clone());
             let valid_name = match location {
@@ -252,7 +296,11 @@ fn check_params(
                     ParamLocation::Query => "start with a letter and use letters, digits, `_` or `-`",
                     ParamLocation::Header => "start with a letter and use letters, digits and `-`, e.g. X-Session-Id",
                 };
-                check.error(field_at.clone(), format!("`{name}` is not a valid {} parameter name", location.as_str()), help);
+                check.error(
+                    field_at.clone(),
+                    format!("`{name}` is not a valid {} parameter name", location.as_str()),
+                    help,
+                );
             } else {
                 let field = snake_case(name);
                 let this = format!("{} parameter `{name}`", location.as_str());
@@ -304,7 +352,13 @@ fn check_params(
     params
 }
 
-fn check_references(check: &mut Checker<'_>, route: &spec::RouteSpec, at: &YamlPath, spec: &Spec, oauth: Option<&OAuth>) {
+fn check_references(
+    check: &mut Checker<'_>,
+    route: &spec::RouteSpec,
+    at: &YamlPath,
+    spec: &Spec,
+    oauth: Option<&OAuth>,
+) {
     let mut seen = BTreeSet::new();
     for (i, tag) in route.tags.iter().enumerate() {
         if !spec.api.tags.contains_key(tag) {
@@ -335,7 +389,11 @@ fn check_references(check: &mut Checker<'_>, route: &spec::RouteSpec, at: &YamlP
                 check.error(at.key("scopes").index(i), format!("unknown scope `{scope}`"), help);
             }
             Some(_) if !seen.insert(scope) => {
-                check.error(at.key("scopes").index(i), format!("scope `{scope}` is listed twice"), "list each scope once");
+                check.error(
+                    at.key("scopes").index(i),
+                    format!("scope `{scope}` is listed twice"),
+                    "list each scope once",
+                );
             }
             Some(_) => {}
         }
@@ -385,11 +443,19 @@ fn check_response(
             Some(Response { status, ty: response.ty.clone(), description: response.description.clone() })
         }
         (None, true) => {
-            check.error(at.clone(), "a JSON route needs a `response`", "add `response: {type: SomeType}`, or set `kind` for a route that answers on its own");
+            check.error(
+                at.clone(),
+                "a JSON route needs a `response`",
+                "add `response: {type: SomeType}`, or set `kind` for a route that answers on its own",
+            );
             None
         }
         (Some(_), false) => {
-            check.error(at.key("response"), "only JSON routes declare a `response`", "remove `response`; this kind of route answers on its own");
+            check.error(
+                at.key("response"),
+                "only JSON routes declare a `response`",
+                "remove `response`; this kind of route answers on its own",
+            );
             None
         }
         (None, false) => None,
@@ -408,7 +474,11 @@ fn documented_errors(
     let mut errors = BTreeMap::new();
     for (status, description) in &route.errors {
         if !(400..=599).contains(status) {
-            check.error(at.key("errors").key(status.to_string()), format!("`{status}` is not an error status"), raw::ERROR_STATUS_HELP);
+            check.error(
+                at.key("errors").key(status.to_string()),
+                format!("`{status}` is not an error status"),
+                ERROR_STATUS_HELP,
+            );
         }
         errors.insert(*status, description.clone());
     }

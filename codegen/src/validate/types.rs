@@ -18,7 +18,11 @@ pub(super) fn check_types(check: &mut Checker<'_>, types: &BTreeMap<String, Type
     for (name, spec) in types {
         let at = path.key(name.clone());
         if !names::is_type_name(name) {
-            check.error(at.clone(), format!("`{name}` is not a valid type name"), "use a PascalCase identifier, e.g. LogEntry");
+            check.error(
+                at.clone(),
+                format!("`{name}` is not a valid type name"),
+                "use a PascalCase identifier, e.g. LogEntry",
+            );
         }
         let def = match spec {
             TypeSpec::Enum(e) => TypeDef::Enum(check_enum(check, name, e, &at)),
@@ -57,7 +61,11 @@ pub(super) fn check_types(check: &mut Checker<'_>, types: &BTreeMap<String, Type
 
 fn check_enum(check: &mut Checker<'_>, name: &str, spec: &EnumTypeSpec, at: &YamlPath) -> EnumDef {
     if spec.values.is_empty() {
-        check.error(at.key("enum"), format!("enum `{name}` has no values"), "list at least one value, e.g. `enum: [ok, failed]`");
+        check.error(
+            at.key("enum"),
+            format!("enum `{name}` has no values"),
+            "list at least one value, e.g. `enum: [ok, failed]`",
+        );
     }
     let mut variants: BTreeMap<String, &str> = BTreeMap::new();
     for (i, value) in spec.values.iter().enumerate() {
@@ -99,7 +107,11 @@ pub(super) fn check_field(
     let ty = resolve_type(check, &spec.ty, spec.items.as_deref(), spec.values.as_deref(), at, types);
     for (key, given, owner) in [("items", &spec.items, "array"), ("values", &spec.values, "map")] {
         if given.is_some() && spec.ty != owner {
-            check.error(at.key(key), format!("`{key}` only applies to `type: {owner}`"), format!("remove `{key}`, or set `type: {owner}`"));
+            check.error(
+                at.key(key),
+                format!("`{key}` only applies to `type: {owner}`"),
+                format!("remove `{key}`, or set `type: {owner}`"),
+            );
         }
     }
     let constraints = Constraints {
@@ -167,12 +179,20 @@ fn resolve_type(
 ) -> FieldType {
     let element = |check: &mut Checker<'_>, key: &str, inner: Option<&str>| match inner {
         Some(inner) if inner == "array" || inner == "map" => {
-            check.error(at.key(key), format!("`{key}` cannot be `{inner}`"), "declare a named type for the nested collection");
+            check.error(
+                at.key(key),
+                format!("`{key}` cannot be `{inner}`"),
+                "declare a named type for the nested collection",
+            );
             FieldType::Json
         }
         Some(inner) => resolve_type(check, inner, None, None, &at.key(key), types),
         None => {
-            check.error(at.clone(), format!("type `{name}` needs `{key}`"), format!("add `{key}: <type>` naming the element type"));
+            check.error(
+                at.clone(),
+                format!("type `{name}` needs `{key}`"),
+                format!("add `{key}: <type>` naming the element type"),
+            );
             FieldType::Json
         }
     };
@@ -212,34 +232,58 @@ fn check_constraints(check: &mut Checker<'_>, ty: &FieldType, c: &Constraints, a
     ];
     for (key, wrong, kind) in misplaced {
         if wrong {
-            check.error(at.key(key), format!("`{key}` does not apply to a field of this type"), format!("`{key}` is only for {kind} fields"));
+            check.error(
+                at.key(key),
+                format!("`{key}` does not apply to a field of this type"),
+                format!("`{key}` is only for {kind} fields"),
+            );
         }
     }
     if let (Some(min), Some(max)) = (c.minimum, c.maximum) {
         if min > max {
-            check.error(at.key("minimum"), format!("minimum {min} is larger than maximum {max}"), "swap or fix the bounds");
+            check.error(
+                at.key("minimum"),
+                format!("minimum {min} is larger than maximum {max}"),
+                "swap or fix the bounds",
+            );
         }
     }
     if let (Some(min), Some(max)) = (c.min_length, c.max_length) {
         if min > max {
-            check.error(at.key("min_length"), format!("min_length {min} is larger than max_length {max}"), "swap or fix the bounds");
+            check.error(
+                at.key("min_length"),
+                format!("min_length {min} is larger than max_length {max}"),
+                "swap or fix the bounds",
+            );
         }
     }
     if *ty == FieldType::Integer {
         for (key, bound) in [("minimum", c.minimum), ("maximum", c.maximum)] {
             if bound.is_some_and(|b| b.fract() != 0.0) {
-                check.error(at.key(key), format!("`{key}` of an integer field must be a whole number"), "use a whole number");
+                check.error(
+                    at.key(key),
+                    format!("`{key}` of an integer field must be a whole number"),
+                    "use a whole number",
+                );
             }
         }
     }
     if let Some(allowed) = &c.allowed {
         if allowed.is_empty() {
-            check.error(at.key("enum"), "`enum` lists no values", "list the accepted values, e.g. `enum: [asc, desc]`, or remove `enum`");
+            check.error(
+                at.key("enum"),
+                "`enum` lists no values",
+                "list the accepted values, e.g. `enum: [asc, desc]`, or remove `enum`",
+            );
         }
         let mut seen = BTreeSet::new();
         for (i, value) in allowed.iter().enumerate() {
             if !seen.insert(value) {
-                check.error(at.key("enum").index(i), format!("value `{value}` is listed twice"), "remove the repeated value");
+                check.error(
+                    at.key("enum").index(i),
+                    format!("value `{value}` is listed twice"),
+                    "remove the repeated value",
+                );
             }
         }
     }

@@ -20,7 +20,8 @@ impl ValueTypes<'_> {
     }
 
     fn resolve(&self, name: &str, items: Option<&str>, values: Option<&str>) -> FieldType {
-        let element = |inner: Option<&str>| Box::new(inner.map_or(FieldType::Json, |inner| self.resolve(inner, None, None)));
+        let element =
+            |inner: Option<&str>| Box::new(inner.map_or(FieldType::Json, |inner| self.resolve(inner, None, None)));
         match name {
             "string" => FieldType::String,
             "integer" => FieldType::Integer,
@@ -69,13 +70,15 @@ pub(super) fn value_problem(ty: &FieldType, c: &Constraints, value: &Value, type
         FieldType::Boolean | FieldType::Json => None,
         FieldType::Array(inner) => match value {
             Value::Array(items) => items.iter().find_map(|item| {
-                value_problem(inner, &Constraints::default(), item, types).map(|p| format!("has an item {} that {p}", shown(item)))
+                value_problem(inner, &Constraints::default(), item, types)
+                    .map(|p| format!("has an item {} that {p}", shown(item)))
             }),
             _ => Some("is not a list".to_owned()),
         },
         FieldType::Map(inner) => match value {
             Value::Object(entries) => entries.iter().find_map(|(key, item)| {
-                value_problem(inner, &Constraints::default(), item, types).map(|p| format!("has a value for `{key}` that {p}"))
+                value_problem(inner, &Constraints::default(), item, types)
+                    .map(|p| format!("has a value for `{key}` that {p}"))
             }),
             _ => Some("is not a mapping".to_owned()),
         },
@@ -181,8 +184,12 @@ pub(super) fn expectation(ty: &FieldType, c: &Constraints, types: &ValueTypes<'_
         }
         FieldType::Boolean => "`true` or `false`".to_owned(),
         FieldType::Json => "any value".to_owned(),
-        FieldType::Array(inner) => format!("a list in which each item is {}", expectation(inner, &Constraints::default(), types)),
-        FieldType::Map(inner) => format!("a mapping in which each value is {}", expectation(inner, &Constraints::default(), types)),
+        FieldType::Array(inner) => {
+            format!("a list in which each item is {}", expectation(inner, &Constraints::default(), types))
+        }
+        FieldType::Map(inner) => {
+            format!("a mapping in which each value is {}", expectation(inner, &Constraints::default(), types))
+        }
         FieldType::Named(name) => match types.0.get(name) {
             Some(TypeSpec::Enum(e)) => format!("one of the values of `{name}`: {}", e.values.join(", ")),
             _ => format!("a mapping with the properties of `{name}`"),
@@ -207,8 +214,14 @@ mod tests {
         assert_eq!(value_problem(&FieldType::Integer, &c, &json!(5), &types), None);
         assert_eq!(value_problem(&FieldType::Integer, &c, &json!(2.5), &types).as_deref(), Some("is not an integer"));
         assert_eq!(value_problem(&FieldType::Integer, &c, &json!("5"), &types).as_deref(), Some("is not an integer"));
-        assert_eq!(value_problem(&FieldType::Number, &c, &json!(0.5), &types).as_deref(), Some("is below the minimum 1"));
-        assert_eq!(value_problem(&FieldType::Number, &c, &json!(11), &types).as_deref(), Some("is above the maximum 10"));
+        assert_eq!(
+            value_problem(&FieldType::Number, &c, &json!(0.5), &types).as_deref(),
+            Some("is below the minimum 1")
+        );
+        assert_eq!(
+            value_problem(&FieldType::Number, &c, &json!(11), &types).as_deref(),
+            Some("is above the maximum 10")
+        );
         assert_eq!(expectation(&FieldType::Integer, &c, &types), "an integer from 1 to 10");
     }
 
@@ -217,10 +230,19 @@ mod tests {
         let types = no_types();
         let types = ValueTypes(&types);
         let short = Constraints { min_length: Some(2), max_length: Some(3), ..Constraints::default() };
-        assert_eq!(value_problem(&FieldType::String, &short, &json!("a"), &types).as_deref(), Some("is shorter than min_length 2"));
-        assert_eq!(value_problem(&FieldType::String, &short, &json!("abcd"), &types).as_deref(), Some("is longer than max_length 3"));
+        assert_eq!(
+            value_problem(&FieldType::String, &short, &json!("a"), &types).as_deref(),
+            Some("is shorter than min_length 2")
+        );
+        assert_eq!(
+            value_problem(&FieldType::String, &short, &json!("abcd"), &types).as_deref(),
+            Some("is longer than max_length 3")
+        );
         let allowed = Constraints { allowed: Some(vec!["asc".into(), "desc".into()]), ..Constraints::default() };
-        assert_eq!(value_problem(&FieldType::String, &allowed, &json!("up"), &types).as_deref(), Some("is not one of: asc, desc"));
+        assert_eq!(
+            value_problem(&FieldType::String, &allowed, &json!("up"), &types).as_deref(),
+            Some("is not one of: asc, desc")
+        );
         let uuid = Constraints { format: Some(StringFormat::Uuid), ..Constraints::default() };
         assert_eq!(value_problem(&FieldType::String, &uuid, &json!("run-1"), &types).as_deref(), Some("is not a UUID"));
         assert_eq!(value_problem(&FieldType::String, &uuid, &json!(1), &types).as_deref(), Some("is not a string"));
@@ -235,7 +257,10 @@ mod tests {
         .unwrap();
         let types = ValueTypes(&types);
         let list = FieldType::Array(Box::new(FieldType::Integer));
-        assert_eq!(value_problem(&list, &Constraints::default(), &json!([1, "a"]), &types).as_deref(), Some("has an item `\"a\"` that is not an integer"));
+        assert_eq!(
+            value_problem(&list, &Constraints::default(), &json!([1, "a"]), &types).as_deref(),
+            Some("has an item `\"a\"` that is not an integer")
+        );
         let level = FieldType::Named("Level".into());
         assert_eq!(value_problem(&level, &Constraints::default(), &json!("warn"), &types), None);
         assert_eq!(
@@ -253,7 +278,8 @@ mod tests {
             Some("lacks the required property `count`")
         );
         assert_eq!(
-            value_problem(&entry, &Constraints::default(), &json!({"level": "info", "count": 1, "extra": 1}), &types).as_deref(),
+            value_problem(&entry, &Constraints::default(), &json!({"level": "info", "count": 1, "extra": 1}), &types)
+                .as_deref(),
             Some("has the unknown property `extra`")
         );
     }

@@ -68,6 +68,8 @@ fn object_type(model: &Model, def: &ObjectDef) -> TokenStream {
         let field_ident = ident(&field.name);
         let field_doc = docs(field.description.as_deref());
         let ty = rust_type(&field.ty);
+        // A type that holds itself (through optional properties) needs indirection to have a finite size.
+        let ty = if contains_owner(model, &field.ty, &def.name) { quote!(::std::boxed::Box<#ty>) } else { ty };
         let wire = &field.name;
         let rename = if field_ident.to_string().starts_with("r#") { quote!(#[serde(rename = #wire)]) } else { quote!() };
         if let Some(default) = field.default.as_ref().and_then(|value| literal(&field.ty, value)) {
@@ -99,6 +101,28 @@ fn object_type(model: &Model, def: &ObjectDef) -> TokenStream {
 
         #validate
     }
+}
+
+/// Whether a value of `ty` holds a value of `owner` inline (not behind a `Vec` or map, which already box).
+fn contains_owner(model: &Model, ty: &FieldType, owner: &str) -> bool {
+    let FieldType::Named(start) = ty else { return false };
+    let mut pending = vec![start.clone()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if name == owner {
+            return true;
+        }
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(TypeDef::Object(object)) = model.type_def(&name) {
+            pending.extend(object.fields.iter().filter_map(|f| match &f.ty {
+                FieldType::Named(next) => Some(next.clone()),
+                _ => None,
+            }));
+        }
+    }
+    false
 }
 
 /// Checks every bound and format of the type's fields, and of nested types that have any.

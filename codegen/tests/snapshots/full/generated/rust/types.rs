@@ -3,6 +3,56 @@
 
 //! Request and response bodies, one type per type declared in the spec.
 
+/// A category that may sit under another one, and holds others (a recursive type)
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub struct Category {
+    pub children: ::std::vec::Vec<Category>,
+    pub name: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub parent: ::core::option::Option<::std::boxed::Box<Category>>,
+}
+
+impl ::codegen_runtime::Validate for Category {
+    fn validate(
+        &self,
+        at: &str,
+    ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
+        {
+            let value = &self.children;
+            ::codegen_runtime::Validate::validate(
+                value,
+                &::std::format!("{at}.{}", "children"),
+            )?;
+        }
+
+        {
+            let value = &self.name;
+            ::codegen_runtime::check_length(
+                    value,
+                    ::core::option::Option::Some(1usize),
+                    ::core::option::Option::None,
+                )
+                .map_err(|message| ::codegen_runtime::field_error(at, "name", message))?;
+        }
+
+        if let ::core::option::Option::Some(value) = &self.parent {
+            ::codegen_runtime::Validate::validate(
+                value,
+                &::std::format!("{at}.{}", "parent"),
+            )?;
+        }
+
+        ::core::result::Result::Ok(())
+    }
+}
+
 #[derive(
     Debug,
     Clone,
