@@ -52,10 +52,25 @@ pub struct Cors {
 
 #[derive(Debug, Clone)]
 pub struct OAuth {
-    pub authorization_servers: Vec<String>,
     pub bearer_methods: Vec<BearerMethod>,
     pub resource_documentation: Option<String>,
     pub scopes: BTreeMap<String, String>,
+    /// KV binding of sign-in state and sessions.
+    pub session_store: String,
+    pub session_ttl_seconds: u32,
+    pub session_cookie: String,
+    pub login_state_ttl_seconds: u32,
+}
+
+/// One environment's authorization server and client registration.
+#[derive(Debug, Clone)]
+pub struct EnvOAuth {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+    pub client_id: String,
+    pub post_login_redirect: String,
 }
 
 #[derive(Debug, Clone)]
@@ -124,7 +139,8 @@ pub struct Environment {
     pub name: String,
     pub is_default: bool,
     pub origin: String,
-    pub token_endpoint: Option<String>,
+    /// Present for every environment exactly when the spec has an `oauth` section.
+    pub oauth: Option<EnvOAuth>,
     pub workers_dev: Option<bool>,
     pub routes: Vec<EnvRoute>,
     /// Every declared var with its value here (the environment var included).
@@ -318,6 +334,17 @@ impl Model {
     pub fn default_environment(&self) -> &Environment {
         // validate guarantees exactly one default environment, placed first.
         &self.environments[0]
+    }
+
+    /// Issuers of every environment, deduplicated, in environment order.
+    pub fn authorization_servers(&self) -> Vec<&str> {
+        let mut servers: Vec<&str> = Vec::new();
+        for issuer in self.environments.iter().filter_map(|e| e.oauth.as_ref()).map(|o| o.issuer.as_str()) {
+            if !servers.contains(&issuer) {
+                servers.push(issuer);
+            }
+        }
+        servers
     }
 
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {

@@ -100,8 +100,6 @@ pub struct CorsSpec {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OAuthSpec {
-    /// Issuer URLs of the authorization servers that protect this resource.
-    pub authorization_servers: Vec<String>,
     /// How a bearer token may be sent (RFC 9728 `bearer_methods_supported`).
     #[serde(default)]
     pub bearer_methods: Vec<BearerMethod>,
@@ -110,6 +108,50 @@ pub struct OAuthSpec {
     pub resource_documentation: Option<String>,
     /// Scope names with what each one grants.
     pub scopes: BTreeMap<String, String>,
+    /// The KV binding that stores sign-in state and sessions.
+    pub session_store: String,
+    /// Seconds a session lasts after sign-in.
+    #[serde(default = "default_session_ttl")]
+    pub session_ttl_seconds: u32,
+    /// Name of the session cookie; a `__Host-` prefix binds it to this origin over HTTPS.
+    #[serde(default = "default_session_cookie")]
+    pub session_cookie: String,
+    /// Seconds a sign-in may take between `/auth/login` and the callback.
+    #[serde(default = "default_login_state_ttl")]
+    pub login_state_ttl_seconds: u32,
+}
+
+fn default_session_ttl() -> u32 {
+    3600
+}
+
+fn default_session_cookie() -> String {
+    "__Host-session".to_owned()
+}
+
+fn default_login_state_ttl() -> u32 {
+    600
+}
+
+/// Where an environment's authorization server is and how this worker is registered with it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnvOAuthSpec {
+    /// Issuer identifier (the `iss` of its tokens), listed in the protected-resource metadata.
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    /// Where the server publishes the keys that sign its access tokens.
+    pub jwks_uri: String,
+    /// This worker's OAuth client id (the secret stays a Worker secret).
+    pub client_id: String,
+    /// Where the browser goes after signing in: a path on this origin or an absolute URL.
+    #[serde(default = "default_post_login_redirect")]
+    pub post_login_redirect: String,
+}
+
+fn default_post_login_redirect() -> String {
+    "/".to_owned()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -243,9 +285,9 @@ pub struct MigrationSpec {
 pub struct EnvironmentSpec {
     /// Public origin (scheme://host[:port]) this environment is reached at.
     pub origin: String,
-    /// OAuth token endpoint used for the authorization-code exchange.
+    /// This environment's authorization server; required when the spec has an `oauth` section.
     #[serde(default)]
-    pub token_endpoint: Option<String>,
+    pub oauth: Option<EnvOAuthSpec>,
     /// Whether to publish on `*.workers.dev`.
     #[serde(default)]
     pub workers_dev: Option<bool>,

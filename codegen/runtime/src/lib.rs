@@ -4,6 +4,7 @@
 //! parsing and bounds checks, body decoding with a precise error location, and CORS headers. Everything is
 //! synchronous except body reading, and nothing here knows about any particular spec.
 
+pub mod auth;
 mod cors;
 mod error;
 mod extract;

@@ -13,8 +13,8 @@ pub fn oauth_protected_resource(model: &Model, env: &Environment) -> Value {
     let Some(oauth) = &model.oauth else {
         return Value::Object(document);
     };
-    if !oauth.authorization_servers.is_empty() {
-        document.insert("authorization_servers".into(), json!(oauth.authorization_servers));
+    if let Some(endpoints) = &env.oauth {
+        document.insert("authorization_servers".into(), json!([endpoints.issuer]));
     }
     if !oauth.scopes.is_empty() {
         // The scopes are a BTreeMap, so their names come out sorted.

@@ -45,7 +45,7 @@ pub fn validate(spec: &Spec, locations: &LocationIndex<'_>) -> Result<Model, Dia
         tags: spec.api.tags.clone(),
     };
     let cors = spec.cors.as_ref().map(|c| check_cors(&mut check, c));
-    let oauth = spec.oauth.as_ref().map(|o| check_oauth(&mut check, o));
+    let oauth = spec.oauth.as_ref().map(|o| check_oauth(&mut check, o, &spec.bindings));
     let mcp = spec.mcp.as_ref().map(|m| check_mcp(&mut check, m));
     let bindings = bindings::check_bindings(&mut check, &spec.bindings);
     let migrations = bindings::check_migrations(&mut check, &spec.migrations, &bindings);
@@ -149,16 +149,21 @@ pub(crate) const ERROR_STATUS_HELP: &str =
 const ORIGIN_HELP: &str =
     "write scheme://host[:port] in lowercase, with no path or trailing slash, e.g. https://chatgpt.com";
 
-fn check_oauth(check: &mut Checker<'_>, oauth: &spec::OAuthSpec) -> OAuth {
+fn check_oauth(check: &mut Checker<'_>, oauth: &spec::OAuthSpec, bindings: &spec::BindingsSpec) -> OAuth {
     let path = YamlPath::root().key("oauth");
-    for (i, server) in oauth.authorization_servers.iter().enumerate() {
-        if !names::is_http_url(server) {
-            check.error(
-                path.key("authorization_servers").index(i),
-                format!("`{server}` is not an http(s) URL"),
-                "write the authorization server's issuer URL, e.g. https://auth.example.com",
-            );
-        }
+    if !bindings.kv.contains_key(&oauth.session_store) {
+        check.error(
+            path.key("session_store"),
+            format!("`{}` is not a declared KV binding", oauth.session_store),
+            suggest(&oauth.session_store, bindings.kv.keys().map(String::as_str)),
+        );
+    }
+    if !names::is_cookie_name(&oauth.session_cookie) {
+        check.error(
+            path.key("session_cookie"),
+            format!("`{}` is not a valid cookie name", oauth.session_cookie),
+            "use letters, digits, `-` and `_`, e.g. __Host-session",
+        );
     }
     if let Some(documentation) = &oauth.resource_documentation {
         if !names::is_http_url(documentation) {
@@ -179,10 +184,13 @@ fn check_oauth(check: &mut Checker<'_>, oauth: &spec::OAuthSpec) -> OAuth {
         }
     }
     OAuth {
-        authorization_servers: oauth.authorization_servers.clone(),
         bearer_methods: oauth.bearer_methods.clone(),
         resource_documentation: oauth.resource_documentation.clone(),
         scopes: oauth.scopes.clone(),
+        session_store: oauth.session_store.clone(),
+        session_ttl_seconds: oauth.session_ttl_seconds,
+        session_cookie: oauth.session_cookie.clone(),
+        login_state_ttl_seconds: oauth.login_state_ttl_seconds,
     }
 }
 

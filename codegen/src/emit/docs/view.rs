@@ -152,7 +152,7 @@ pub fn reference(model: &Model) -> Reference {
             .map(|r| r.path.clone()),
         groups: groups(model),
         oauth: model.oauth.as_ref().map(|oauth| OAuth {
-            authorization_servers: oauth.authorization_servers.clone(),
+            authorization_servers: model.authorization_servers().into_iter().map(str::to_owned).collect(),
             bearer_methods: oauth.bearer_methods.iter().map(|m| bearer_method(*m).to_owned()).collect(),
             resource_documentation: oauth.resource_documentation.clone(),
             scopes: oauth

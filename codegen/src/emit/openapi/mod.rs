@@ -86,10 +86,11 @@ fn components(model: &Model) -> Value {
     let mut components = Map::new();
     components.insert("schemas".into(), Value::Object(schemas::components(model)));
     if let Some(oauth) = &model.oauth {
-        let server = oauth.authorization_servers.first().map_or("", |s| s.trim_end_matches('/'));
+        // The document describes the default environment's authorization server, like its first server.
+        let endpoints = model.default_environment().oauth.as_ref();
         let flow = json!({
-            "authorizationUrl": format!("{server}/oauth/authorize"),
-            "tokenUrl": format!("{server}/oauth/token"),
+            "authorizationUrl": endpoints.map_or("", |e| e.authorization_endpoint.as_str()),
+            "tokenUrl": endpoints.map_or("", |e| e.token_endpoint.as_str()),
             "scopes": oauth.scopes,
         });
         let scheme = json!({

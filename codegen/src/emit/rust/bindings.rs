@@ -104,8 +104,11 @@ fn environment_enum(model: &Model) -> TokenStream {
     let variants: Vec<_> = model.environments.iter().map(|e| format_ident!("{}", pascal_case(&e.name))).collect();
     let names: Vec<_> = model.environments.iter().map(|e| e.name.as_str()).collect();
     let origins: Vec<_> = model.environments.iter().map(|e| e.origin.as_str()).collect();
-    let token_endpoints = model.environments.iter().map(|e| match &e.token_endpoint {
-        Some(url) => quote!(::core::option::Option::Some(#url)),
+    let token_endpoints = model.environments.iter().map(|e| match &e.oauth {
+        Some(oauth) => {
+            let url = &oauth.token_endpoint;
+            quote!(::core::option::Option::Some(#url))
+        }
         None => quote!(::core::option::Option::None),
     });
     let default = &variants[0];
