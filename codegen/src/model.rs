@@ -60,6 +60,8 @@ pub struct OAuth {
     pub session_ttl_seconds: u32,
     pub session_cookie: String,
     pub login_state_ttl_seconds: u32,
+    /// Name of the secret holding the OAuth client secret.
+    pub client_secret: String,
 }
 
 /// One environment's authorization server and client registration.
@@ -275,10 +277,19 @@ pub enum RouteKind {
     Json,
     Redirect,
     Document(DocumentKind),
+    /// A generated step of the OAuth sign-in flow.
+    OAuth(OAuthStep),
     /// Server-Sent Events handed to the named Durable Object binding.
     Sse { binding: String },
     /// A WebSocket handed to the named Durable Object binding.
     WebSocket { binding: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OAuthStep {
+    Login,
+    Callback,
+    Logout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -116,6 +116,8 @@ pub struct OAuthSpec {
     /// Name of the session cookie; a `__Host-` prefix binds it to this origin over HTTPS.
     #[serde(default = "default_session_cookie")]
     pub session_cookie: String,
+    /// The declared secret that holds the OAuth client secret for the code exchange.
+    pub client_secret: String,
     /// Seconds a sign-in may take between `/auth/login` and the callback.
     #[serde(default = "default_login_state_ttl")]
     pub login_state_ttl_seconds: u32,
@@ -458,6 +460,16 @@ pub enum RouteKindSpec {
     Redirect,
     /// A document the generator builds.
     Document(DocumentKind),
+    /// Starts an OAuth sign-in: redirects to the environment's authorization server (with state and PKCE).
+    #[serde(rename = "oauth-login")]
+    OauthLogin,
+    /// Completes a sign-in: checks the state, exchanges the code, stores a session and sets its cookie.
+    /// Declare the `code` and `state` query parameters.
+    #[serde(rename = "oauth-callback")]
+    OauthCallback,
+    /// Ends the session named by the session cookie or an `X-Session-Id` header, and clears the cookie.
+    #[serde(rename = "oauth-logout")]
+    OauthLogout,
     /// Server-Sent Events, served by the named Durable Object binding.
     Sse(String),
     /// A WebSocket, served by the named Durable Object binding.

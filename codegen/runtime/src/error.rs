@@ -13,6 +13,8 @@ pub enum ErrorCode {
     InvalidBody,
     Unauthorized,
     Forbidden,
+    /// RFC 6750: the token is valid but lacks a scope the route requires.
+    InsufficientScope,
     NotFound,
     MethodNotAllowed,
     Conflict,
@@ -31,15 +33,22 @@ pub struct ApiError {
     pub location: Option<Cow<'static, str>>,
     /// Methods to list in `Allow` for a 405.
     pub allow: Option<&'static str>,
+    /// Further headers, such as `WWW-Authenticate` or a `Set-Cookie` that clears a session.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
     pub fn new(status: u16, code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
-        Self { status, code, message: message.into(), location: None, allow: None }
+        Self { status, code, message: message.into(), location: None, allow: None, headers: Vec::new() }
     }
 
     pub fn at(mut self, location: impl Into<Cow<'static, str>>) -> Self {
         self.location = Some(location.into());
+        self
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
         self
     }
 
@@ -94,6 +103,9 @@ impl ApiError {
         let mut response = crate::respond::json_text(self.status, self.body())?;
         if let Some(allow) = self.allow {
             response.headers_mut().set("Allow", allow)?;
+        }
+        for (name, value) in &self.headers {
+            response.headers_mut().append(name, value)?;
         }
         Ok(response)
     }

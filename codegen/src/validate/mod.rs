@@ -158,6 +158,13 @@ fn check_oauth(check: &mut Checker<'_>, oauth: &spec::OAuthSpec, bindings: &spec
             suggest(&oauth.session_store, bindings.kv.keys().map(String::as_str)),
         );
     }
+    if !bindings.secrets.contains_key(&oauth.client_secret) {
+        check.error(
+            path.key("client_secret"),
+            format!("`{}` is not a declared secret", oauth.client_secret),
+            suggest(&oauth.client_secret, bindings.secrets.keys().map(String::as_str)),
+        );
+    }
     if !names::is_cookie_name(&oauth.session_cookie) {
         check.error(
             path.key("session_cookie"),
@@ -191,6 +198,7 @@ fn check_oauth(check: &mut Checker<'_>, oauth: &spec::OAuthSpec, bindings: &spec
         session_ttl_seconds: oauth.session_ttl_seconds,
         session_cookie: oauth.session_cookie.clone(),
         login_state_ttl_seconds: oauth.login_state_ttl_seconds,
+        client_secret: oauth.client_secret.clone(),
     }
 }
 

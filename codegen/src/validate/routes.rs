@@ -224,6 +224,9 @@ fn check_kind(
             }
             RouteKind::Document(*document)
         }
+        RouteKindSpec::OauthLogin => oauth_step(check, spec, route, at, OAuthStep::Login),
+        RouteKindSpec::OauthCallback => oauth_step(check, spec, route, at, OAuthStep::Callback),
+        RouteKindSpec::OauthLogout => oauth_step(check, spec, route, at, OAuthStep::Logout),
         RouteKindSpec::Sse(binding) => {
             durable_object(check, binding, "sse");
             RouteKind::Sse { binding: binding.clone() }
@@ -233,7 +236,8 @@ fn check_kind(
             RouteKind::WebSocket { binding: binding.clone() }
         }
     };
-    if !matches!(kind, RouteKind::Json | RouteKind::Redirect) && methods.iter().any(|m| *m != HttpMethod::Get) {
+    let any_method = matches!(kind, RouteKind::Json | RouteKind::Redirect | RouteKind::OAuth(OAuthStep::Logout));
+    if !any_method && methods.iter().any(|m| *m != HttpMethod::Get) {
         check.error(
             at.key("method"),
             "documents, event streams and WebSockets are served on GET only",
@@ -241,6 +245,29 @@ fn check_kind(
         );
     }
     kind
+}
+
+/// The sign-in steps need the `oauth` section, and the callback reads exactly the `code` and `state` it is sent.
+fn oauth_step(check: &mut Checker<'_>, spec: &Spec, route: &spec::RouteSpec, at: &YamlPath, step: OAuthStep) -> RouteKind {
+    if spec.oauth.is_none() {
+        check.error(
+            at.key("kind"),
+            "OAuth sign-in routes need an `oauth` section",
+            "add `oauth:` at the top level of the spec, or remove this route",
+        );
+    }
+    if step == OAuthStep::Callback {
+        for name in ["code", "state"] {
+            if !route.query.contains_key(name) {
+                check.error(
+                    at.clone(),
+                    format!("the OAuth callback does not declare the query parameter `{name}`"),
+                    format!("add `query: {{{name}: {{type: string}}}}` so it is extracted and documented"),
+                );
+            }
+        }
+    }
+    RouteKind::OAuth(step)
 }
 
 fn document_name(document: DocumentKind) -> &'static str {

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::emit::examples::{json_number, type_example};
 use crate::emit::openapi::{format_name, operation_id, tags_in_order};
+use crate::model::OAuthStep;
 use crate::model::{Constraints, DocumentKind, Field, FieldType, Model, ParamLocation, Route, RouteKind, TypeDef};
 
 #[derive(Debug, Serialize)]
@@ -250,6 +251,18 @@ fn behaviour(kind: &RouteKind) -> Option<String> {
         }
         RouteKind::Document(DocumentKind::ReferenceHtml) => "Serves this reference as an HTML page.",
         RouteKind::Document(DocumentKind::ReferenceMarkdown) => "Serves this reference as Markdown.",
+        RouteKind::OAuth(OAuthStep::Login) => {
+            "Starts signing in: redirects to this environment's authorization server with a one-time `state` and a \
+             PKCE challenge."
+        }
+        RouteKind::OAuth(OAuthStep::Callback) => {
+            "Completes signing in: refuses a missing, unknown, reused or expired `state`, exchanges the code for \
+             tokens, stores the session and sets the session cookie, then redirects to the dashboard."
+        }
+        RouteKind::OAuth(OAuthStep::Logout) => {
+            "Ends the session named by the session cookie or the `X-Session-Id` header and clears the cookie; \
+             answers `{\"success\": true}`."
+        }
         RouteKind::Sse { .. } => {
             "Opens a Server-Sent Events stream (`text/event-stream`) that stays open: each event names the kind \
              of change in `event:` and carries it as JSON in `data:`."
@@ -282,7 +295,8 @@ fn answer(model: &Model, route: &Route) -> Answer {
             },
             None => Answer { description: Some("Success, with no body".to_owned()), ..plain(204, None) },
         },
-        RouteKind::Redirect => plain(302, None),
+        RouteKind::Redirect | RouteKind::OAuth(OAuthStep::Login | OAuthStep::Callback) => plain(302, None),
+        RouteKind::OAuth(OAuthStep::Logout) => plain(200, Some("application/json")),
         RouteKind::Document(kind) => {
             let content_type = match kind {
                 DocumentKind::ReferenceHtml => "text/html",

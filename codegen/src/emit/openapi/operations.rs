@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use super::schemas::{self, ERROR_SCHEMA};
+use crate::model::OAuthStep;
 use crate::model::{DocumentKind, HttpMethod, Model, Param, Route, RouteKind};
 
 /// The name of the security scheme that scoped operations require.
@@ -115,7 +116,18 @@ fn success(model: &Model, route: &Route) -> (u16, Value) {
             }
             None => (204, json!({ "description": "Success, with no body" })),
         },
-        RouteKind::Redirect => (
+        RouteKind::OAuth(OAuthStep::Logout) => (
+            200,
+            json!({
+                "description": "The session is ended (or there was none) and the session cookie is cleared",
+                "content": { "application/json": { "schema": {
+                    "type": "object",
+                    "properties": { "success": { "type": "boolean" } },
+                    "required": ["success"],
+                } } },
+            }),
+        ),
+        RouteKind::Redirect | RouteKind::OAuth(_) => (
             302,
             json!({
                 "description": "Redirects the browser; the `Location` header names the target",

@@ -104,13 +104,6 @@ fn environment_enum(model: &Model) -> TokenStream {
     let variants: Vec<_> = model.environments.iter().map(|e| format_ident!("{}", pascal_case(&e.name))).collect();
     let names: Vec<_> = model.environments.iter().map(|e| e.name.as_str()).collect();
     let origins: Vec<_> = model.environments.iter().map(|e| e.origin.as_str()).collect();
-    let token_endpoints = model.environments.iter().map(|e| match &e.oauth {
-        Some(oauth) => {
-            let url = &oauth.token_endpoint;
-            quote!(::core::option::Option::Some(#url))
-        }
-        None => quote!(::core::option::Option::None),
-    });
     let default = &variants[0];
     let count = variants.len();
     quote! {
@@ -142,13 +135,6 @@ fn environment_enum(model: &Model) -> TokenStream {
             pub fn origin(self) -> &'static str {
                 match self {
                     #(Self::#variants => #origins,)*
-                }
-            }
-
-            /// The OAuth token endpoint of this environment, when the spec gives one.
-            pub fn token_endpoint(self) -> ::core::option::Option<&'static str> {
-                match self {
-                    #(Self::#variants => #token_endpoints,)*
                 }
             }
         }

@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::params::struct_name;
-use crate::model::{DocumentKind, HttpMethod, Model, PathSegment, Route, RouteKind};
+use crate::model::{DocumentKind, HttpMethod, Model, OAuthStep, ParamLocation, PathSegment, Route, RouteKind};
 use crate::naming::{ident, snake_case};
 
 pub fn render(model: &Model) -> TokenStream {
@@ -43,8 +43,8 @@ pub fn render(model: &Model) -> TokenStream {
         }
 
         impl Incoming<'_> {
-            fn context(&self) -> RequestContext<'_> {
-                RequestContext { bindings: self.bindings, request: &self.request, url: self.url, execution: self.execution }
+            fn context<'a>(&'a self, principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>) -> RequestContext<'a> {
+                RequestContext { bindings: self.bindings, request: &self.request, url: self.url, execution: self.execution, principal }
             }
         }
 
@@ -203,11 +203,32 @@ fn handler_name(route: &Route) -> proc_macro2::Ident {
 /// The handler of one route: extract, validate, call the service (or serve/forward), answer.
 fn handler(model: &Model, route: &Route) -> TokenStream {
     let name = handler_name(route);
+    let guarded = model.oauth.is_some() && !route.scopes.is_empty();
+    let calls_service = matches!(route.kind, RouteKind::Json | RouteKind::Redirect);
+    // Only the service sees who the caller is; other routes just need the check to pass.
+    let binding = if calls_service { quote!(let principal =) } else { quote!() };
+    let authorize = if guarded {
+        let scopes = &route.scopes;
+        quote! {
+            #binding ::codegen_runtime::auth::authorize(
+                &incoming.request,
+                &super::auth::deployment(incoming.bindings),
+                &super::auth::POLICY,
+                &[#(#scopes),*],
+            )
+            .await?;
+        }
+    } else {
+        quote!()
+    };
+    let principal = if guarded { quote!(::core::option::Option::Some(&principal)) } else { quote!(::core::option::Option::None) };
     let body = match &route.kind {
-        RouteKind::Json | RouteKind::Redirect => service_call(route),
+        RouteKind::Json | RouteKind::Redirect => service_call(route, &principal),
         RouteKind::Document(kind) => document(model, *kind),
+        RouteKind::OAuth(step) => oauth(route, *step),
         RouteKind::Sse { binding } | RouteKind::WebSocket { binding } => forward(binding),
     };
+    let body = quote! { #authorize #body };
     let uses_service = matches!(route.kind, RouteKind::Json | RouteKind::Redirect);
     let service_arg = if uses_service { quote!(service) } else { quote!(_service) };
     let incoming_arg = if route.body.is_some() { quote!(mut incoming) } else { quote!(incoming) };
@@ -220,7 +241,7 @@ fn handler(model: &Model, route: &Route) -> TokenStream {
     }
 }
 
-fn service_call(route: &Route) -> TokenStream {
+fn service_call(route: &Route, principal: &TokenStream) -> TokenStream {
     let method = ident(&route.id);
     let (params_let, params_arg) = match struct_name(route) {
         Some(name) => (
@@ -253,7 +274,7 @@ fn service_call(route: &Route) -> TokenStream {
     quote! {
         #params_let
         #body_let
-        let output = service.#method(&incoming.context(), #params_arg #body_arg).await?;
+        let output = service.#method(&incoming.context(#principal), #params_arg #body_arg).await?;
         ::core::result::Result::Ok(Outcome::Fresh(#answer))
     }
 }
@@ -284,6 +305,47 @@ fn document(model: &Model, kind: DocumentKind) -> TokenStream {
     quote! {
         #silence
         ::core::result::Result::Ok(Outcome::Fresh(::codegen_runtime::static_response(#body, #content_type)?))
+    }
+}
+
+/// The sign-in steps are entirely the runtime's; the route only supplies its parameters.
+fn oauth(route: &Route, step: OAuthStep) -> TokenStream {
+    let params = struct_name(route).map(|name| {
+        quote! { let params = super::params::#name::extract(&incoming.request, incoming.url, incoming.segments)?; }
+    });
+    let deployment = quote! { let deployment = super::auth::deployment(incoming.bindings); };
+    match step {
+        OAuthStep::Login => quote! {
+            #deployment
+            let redirect = ::codegen_runtime::auth::begin_login(&deployment, &super::auth::POLICY).await?;
+            ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+        },
+        OAuthStep::Callback => quote! {
+            #params
+            #deployment
+            let redirect = ::codegen_runtime::auth::complete_login(&deployment, &super::auth::POLICY, &params.code, &params.state).await?;
+            ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+        },
+        OAuthStep::Logout => {
+            // A declared header parameter may name the session to end; otherwise the cookie does.
+            let session_header = match route.params_in(ParamLocation::Header).next() {
+                Some(param) => {
+                    let field = super::params::field_ident(param);
+                    if param.field.required {
+                        quote!(::core::option::Option::Some(params.#field.as_str()))
+                    } else {
+                        quote!(params.#field.as_deref())
+                    }
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            quote! {
+                #params
+                #deployment
+                let response = ::codegen_runtime::auth::logout(&incoming.request, &deployment, &super::auth::POLICY, #session_header).await?;
+                ::core::result::Result::Ok(Outcome::Fresh(response))
+            }
+        }
     }
 }
 

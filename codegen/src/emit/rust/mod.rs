@@ -1,6 +1,7 @@
 //! The Rust plumbing the worker crate includes: types, parameters, the service trait, dispatch, bindings,
 //! CORS and documents. Each file is built with `quote!` and formatted with prettyplease.
 
+mod auth;
 mod bindings;
 mod dispatch;
 mod documents;
@@ -18,17 +19,22 @@ use crate::model::Model;
 /// Files under `generated/rust/`, by relative path.
 pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
     let header = header(layout);
-    [
-        ("mod.rs", module_root()),
+    let auth = auth::render(model);
+    let mut files = vec![
+        ("mod.rs", module_root(auth.is_some())),
         ("types.rs", types::render(model)),
         ("params.rs", params::render(model)),
         ("service.rs", service::render(model)),
         ("dispatch.rs", dispatch::render(model)),
         ("bindings.rs", bindings::render(model)),
         ("documents.rs", documents::render(model)),
-    ]
-    .into_iter()
-    .map(|(name, tokens)| (name.to_owned(), format!("{header}{}", format(tokens))))
+    ];
+    if let Some(auth) = auth {
+        files.push(("auth.rs", auth));
+    }
+    files
+        .into_iter()
+        .map(|(name, tokens)| (name.to_owned(), format!("{header}{}", format(tokens))))
     .collect()
 }
 
@@ -39,7 +45,8 @@ fn header(layout: &Layout) -> String {
     )
 }
 
-fn module_root() -> TokenStream {
+fn module_root(with_auth: bool) -> TokenStream {
+    let auth = with_auth.then(|| quote!(pub mod auth;));
     quote! {
         //! Everything the spec determines about the worker's HTTP surface. The worker crate implements
         //! `service::Service` and calls `dispatch::handle`; everything else here is plumbing.
@@ -52,6 +59,7 @@ fn module_root() -> TokenStream {
             clippy::too_many_arguments,
         )]
 
+        #auth
         pub mod bindings;
         pub mod dispatch;
         pub mod documents;
