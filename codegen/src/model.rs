@@ -39,6 +39,8 @@ pub struct Api {
     pub version: String,
     pub description: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// Validated to name an environment.
+    pub reference_environment: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -345,6 +347,12 @@ impl Model {
     pub fn default_environment(&self) -> &Environment {
         // validate guarantees exactly one default environment, placed first.
         &self.environments[0]
+    }
+
+    /// The environment the published documents describe (its authorization server, for instance).
+    pub fn reference_environment(&self) -> &Environment {
+        let name = self.api.reference_environment.as_deref();
+        self.environments.iter().find(|e| Some(e.name.as_str()) == name).unwrap_or_else(|| self.default_environment())
     }
 
     /// Issuers of every environment, deduplicated, in environment order.

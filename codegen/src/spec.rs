@@ -77,6 +77,10 @@ pub struct ApiSpec {
     /// Tag names with their descriptions; routes may only use these tags.
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// The environment whose authorization server the published OpenAPI document names; the default
+    /// environment when absent.
+    #[serde(default)]
+    pub reference_environment: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -84,11 +84,33 @@ routes:
   - {id: manifest, method: GET, path: /mcp.json, summary: Manifest, kind: {document: mcp-manifest}}
 "#;
 
-    const OAUTH: &str = r#"
+    const WITH_OAUTH: &str = r#"
+worker: {name: w, crate: ../worker, compatibility_date: "2025-11-20"}
+api: {title: Example API, version: 1.2.3}
 oauth:
-  authorization_servers: [https://auth.example.com]
   bearer_methods: [header, query]
   scopes: {write: Change things, read: Read things}
+  session_store: SESSIONS
+  client_secret: CLIENT_SECRET
+bindings:
+  kv: {SESSIONS: {}}
+  secrets: {CLIENT_SECRET: {}}
+environments:
+  dev:
+    origin: "http://localhost:8787"
+    kv: {SESSIONS: {id: 00000000000000000000000000000001}}
+    oauth: &server
+      issuer: https://auth.example.com
+      authorization_endpoint: https://auth.example.com/authorize
+      token_endpoint: https://auth.example.com/token
+      jwks_uri: https://auth.example.com/jwks
+      client_id: example
+  prod:
+    origin: "https://example.com"
+    kv: {SESSIONS: {id: 00000000000000000000000000000002}}
+    oauth: *server
+routes:
+  - {id: metadata, method: GET, path: /.well-known/oauth-protected-resource, summary: Metadata, kind: {document: oauth-protected-resource}}
 "#;
 
     fn model(text: &str) -> Model {
@@ -97,7 +119,7 @@ oauth:
 
     #[test]
     fn protected_resource_metadata_follows_rfc_9728() {
-        let model = model(&format!("{HEAD}{OAUTH}"));
+        let model = model(WITH_OAUTH);
         let prod = model.environments.iter().find(|e| e.name == "prod").unwrap();
         assert_eq!(
             oauth_protected_resource(&model, prod),

@@ -43,7 +43,17 @@ pub fn validate(spec: &Spec, locations: &LocationIndex<'_>) -> Result<Model, Dia
         version: spec.api.version.clone(),
         description: spec.api.description.clone(),
         tags: spec.api.tags.clone(),
+        reference_environment: spec.api.reference_environment.clone(),
     };
+    if let Some(name) = &spec.api.reference_environment {
+        if !spec.environments.contains_key(name) {
+            check.error(
+                YamlPath::root().key("api").key("reference_environment"),
+                format!("`{name}` is not a declared environment"),
+                suggest(name, spec.environments.keys().map(String::as_str)),
+            );
+        }
+    }
     let cors = spec.cors.as_ref().map(|c| check_cors(&mut check, c));
     let oauth = spec.oauth.as_ref().map(|o| check_oauth(&mut check, o, &spec.bindings));
     let mcp = spec.mcp.as_ref().map(|m| check_mcp(&mut check, m));

@@ -86,8 +86,7 @@ fn components(model: &Model) -> Value {
     let mut components = Map::new();
     components.insert("schemas".into(), Value::Object(schemas::components(model)));
     if let Some(oauth) = &model.oauth {
-        // The document describes the default environment's authorization server, like its first server.
-        let endpoints = model.default_environment().oauth.as_ref();
+        let endpoints = model.reference_environment().oauth.as_ref();
         let flow = json!({
             "authorizationUrl": endpoints.map_or("", |e| e.authorization_endpoint.as_str()),
             "tokenUrl": endpoints.map_or("", |e| e.token_endpoint.as_str()),

@@ -41,20 +41,6 @@ impl Environment {
             Self::Staging => "https://cortexdx-dashboard-staging.brainwav.workers.dev",
         }
     }
-
-    /// The OAuth token endpoint of this environment, when the spec gives one.
-    pub fn token_endpoint(self) -> ::core::option::Option<&'static str> {
-        match self {
-            Self::Dev => ::core::option::Option::Some("http://127.0.0.1:9/oauth/token"),
-            Self::Production => {
-                ::core::option::Option::Some("https://auth.openai.com/oauth/token")
-            }
-
-            Self::Staging => {
-                ::core::option::Option::Some("https://auth.openai.com/oauth/token")
-            }
-        }
-    }
 }
 
 /// The kind of a declared binding.

@@ -34,12 +34,16 @@ struct Incoming<'a> {
 }
 
 impl Incoming<'_> {
-    fn context(&self) -> RequestContext<'_> {
+    fn context<'a>(
+        &'a self,
+        principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
+    ) -> RequestContext<'a> {
         RequestContext {
             bindings: self.bindings,
             request: &self.request,
             url: self.url,
             execution: self.execution,
+            principal,
         }
     }
 }
@@ -243,6 +247,21 @@ async fn route<S: Service>(
             }
         }
 
+        ["auth", "login"] => {
+            match method {
+                Method::Get => handle_auth_login(service, incoming).await,
+                Method::Options => preflight(&incoming, "GET, OPTIONS"),
+                other => {
+                    ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::method_not_allowed(
+                            other.as_ref(),
+                            "GET, OPTIONS",
+                        ),
+                    )
+                }
+            }
+        }
+
         ["auth", "logout"] => {
             match method {
                 Method::Get => handle_auth_logout(service, incoming).await,
@@ -343,7 +362,9 @@ async fn handle_get_health<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let output = service.get_health(&incoming.context()).await?;
+    let output = service
+        .get_health(&incoming.context(::core::option::Option::None))
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -354,12 +375,21 @@ async fn handle_get_logs<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["search.read"],
+        )
+        .await?;
     let params = super::params::GetLogsParams::extract(
         &incoming.request,
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.get_logs(&incoming.context(), params).await?;
+    let output = service
+        .get_logs(&incoming.context(::core::option::Option::Some(&principal)), params)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -370,7 +400,16 @@ async fn handle_get_metrics<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let output = service.get_metrics(&incoming.context()).await?;
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["search.read"],
+        )
+        .await?;
+    let output = service
+        .get_metrics(&incoming.context(::core::option::Option::Some(&principal)))
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -381,12 +420,21 @@ async fn handle_get_traces<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["search.read"],
+        )
+        .await?;
     let params = super::params::GetTracesParams::extract(
         &incoming.request,
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.get_traces(&incoming.context(), params).await?;
+    let output = service
+        .get_traces(&incoming.context(::core::option::Option::Some(&principal)), params)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -397,7 +445,16 @@ async fn handle_get_runs<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let output = service.get_runs(&incoming.context()).await?;
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["memory.read"],
+        )
+        .await?;
+    let output = service
+        .get_runs(&incoming.context(::core::option::Option::Some(&principal)))
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -408,12 +465,21 @@ async fn handle_post_control<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["memory.write"],
+        )
+        .await?;
     let body: super::types::ControlRequest = ::codegen_runtime::read_json(
             &mut incoming.request,
         )
         .await?;
     ::codegen_runtime::Validate::validate(&body, "body")?;
-    let output = service.post_control(&incoming.context(), body).await?;
+    let output = service
+        .post_control(&incoming.context(::core::option::Option::Some(&principal)), body)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -424,20 +490,46 @@ async fn handle_post_test_flow<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["docs.write"],
+        )
+        .await?;
     let body: super::types::TestFlowRequest = ::codegen_runtime::read_json(
             &mut incoming.request,
         )
         .await?;
     ::codegen_runtime::Validate::validate(&body, "body")?;
-    let output = service.post_test_flow(&incoming.context(), body).await?;
+    let output = service
+        .post_test_flow(
+            &incoming.context(::core::option::Option::Some(&principal)),
+            body,
+        )
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(202u16, &output)?),
     )
 }
 
+/// `/auth/login`: Sign in
+async fn handle_auth_login<S: Service>(
+    _service: &S,
+    incoming: Incoming<'_>,
+) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let deployment = super::auth::deployment(incoming.bindings);
+    let redirect = ::codegen_runtime::auth::begin_login(
+            &deployment,
+            &super::auth::POLICY,
+        )
+        .await?;
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+}
+
 /// `/auth/callback`: OAuth redirect target
 async fn handle_auth_callback<S: Service>(
-    service: &S,
+    _service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     let params = super::params::AuthCallbackParams::extract(
@@ -445,13 +537,20 @@ async fn handle_auth_callback<S: Service>(
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.auth_callback(&incoming.context(), params).await?;
-    ::core::result::Result::Ok(Outcome::Fresh(output.into_response()?))
+    let deployment = super::auth::deployment(incoming.bindings);
+    let redirect = ::codegen_runtime::auth::complete_login(
+            &deployment,
+            &super::auth::POLICY,
+            &params.code,
+            &params.state,
+        )
+        .await?;
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
 }
 
 /// `/auth/logout`: Sign out
 async fn handle_auth_logout<S: Service>(
-    service: &S,
+    _service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     let params = super::params::AuthLogoutParams::extract(
@@ -459,10 +558,15 @@ async fn handle_auth_logout<S: Service>(
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.auth_logout(&incoming.context(), params).await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    let deployment = super::auth::deployment(incoming.bindings);
+    let response = ::codegen_runtime::auth::logout(
+            &incoming.request,
+            &deployment,
+            &super::auth::POLICY,
+            params.x_session_id.as_deref(),
+        )
+        .await?;
+    ::core::result::Result::Ok(Outcome::Fresh(response))
 }
 
 /// `/.well-known/oauth-protected-resource`: OAuth protected resource metadata (RFC 9728)

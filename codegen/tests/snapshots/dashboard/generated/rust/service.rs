@@ -12,6 +12,8 @@ pub struct RequestContext<'a> {
     pub url: &'a ::worker::Url,
     /// For work that outlives the response (`wait_until`).
     pub execution: &'a ::worker::Context,
+    /// The authenticated caller, on routes that require scopes.
+    pub principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
 }
 
 /// The API's business logic: one method per route, with typed, already validated inputs.
@@ -99,27 +101,4 @@ pub trait Service {
         super::types::TestFlowAccepted,
         ::codegen_runtime::ApiError,
     >;
-    /// OAuth redirect target
-    ///
-    /// Exchanges the authorization code for tokens, stores the session and redirects to the dashboard.
-    ///
-    /// `GET /auth/callback`
-    async fn auth_callback(
-        &self,
-        context: &RequestContext<'_>,
-        params: super::params::AuthCallbackParams,
-    ) -> ::core::result::Result<
-        ::codegen_runtime::Redirect,
-        ::codegen_runtime::ApiError,
-    >;
-    /// Sign out
-    ///
-    /// Deletes the session named by the `X-Session-Id` header.
-    ///
-    /// `GET|POST /auth/logout`
-    async fn auth_logout(
-        &self,
-        context: &RequestContext<'_>,
-        params: super::params::AuthLogoutParams,
-    ) -> ::core::result::Result<super::types::LogoutResult, ::codegen_runtime::ApiError>;
 }

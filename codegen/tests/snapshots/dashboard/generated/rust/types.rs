@@ -446,28 +446,6 @@ impl ::codegen_runtime::Validate for LogPage {
     }
 }
 
-/// Outcome of a sign-out
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize,
-    ::schemars::JsonSchema
-)]
-pub struct LogoutResult {
-    pub success: bool,
-}
-
-impl ::codegen_runtime::Validate for LogoutResult {
-    fn validate(
-        &self,
-        _at: &str,
-    ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        ::core::result::Result::Ok(())
-    }
-}
-
 /// Counters computed from the recorded logs and runs
 #[derive(
     Debug,

@@ -50,21 +50,6 @@ impl Environment {
             Self::Staging => "https://chat-rooms-staging.example.workers.dev",
         }
     }
-
-    /// The OAuth token endpoint of this environment, when the spec gives one.
-    pub fn token_endpoint(self) -> ::core::option::Option<&'static str> {
-        match self {
-            Self::Local => ::core::option::Option::Some("http://127.0.0.1:9/oauth/token"),
-            Self::Canary => ::core::option::Option::None,
-            Self::Production => {
-                ::core::option::Option::Some("https://auth.example.com/oauth/token")
-            }
-
-            Self::Staging => {
-                ::core::option::Option::Some("https://auth.example.com/oauth/token")
-            }
-        }
-    }
 }
 
 /// The kind of a declared binding.

@@ -34,12 +34,16 @@ struct Incoming<'a> {
 }
 
 impl Incoming<'_> {
-    fn context(&self) -> RequestContext<'_> {
+    fn context<'a>(
+        &'a self,
+        principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
+    ) -> RequestContext<'a> {
         RequestContext {
             bindings: self.bindings,
             request: &self.request,
             url: self.url,
             execution: self.execution,
+            principal,
         }
     }
 }
@@ -141,13 +145,59 @@ async fn route<S: Service>(
 
         ["auth", "callback"] => {
             match method {
-                Method::Get => handle_auth_callback(service, incoming).await,
+                Method::Get => handle_sign_in_callback(service, incoming).await,
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
                 other => {
                     ::core::result::Result::Err(
                         ::codegen_runtime::ApiError::method_not_allowed(
                             other.as_ref(),
                             "GET, OPTIONS",
+                        ),
+                    )
+                }
+            }
+        }
+
+        ["auth", "legacy-callback"] => {
+            match method {
+                Method::Get => handle_legacy_callback(service, incoming).await,
+                Method::Options => preflight(&incoming, "GET, OPTIONS"),
+                other => {
+                    ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::method_not_allowed(
+                            other.as_ref(),
+                            "GET, OPTIONS",
+                        ),
+                    )
+                }
+            }
+        }
+
+        ["auth", "login"] => {
+            match method {
+                Method::Get => handle_sign_in(service, incoming).await,
+                Method::Options => preflight(&incoming, "GET, OPTIONS"),
+                other => {
+                    ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::method_not_allowed(
+                            other.as_ref(),
+                            "GET, OPTIONS",
+                        ),
+                    )
+                }
+            }
+        }
+
+        ["auth", "logout"] => {
+            match method {
+                Method::Get => handle_sign_out(service, incoming).await,
+                Method::Post => handle_sign_out(service, incoming).await,
+                Method::Options => preflight(&incoming, "GET, POST, OPTIONS"),
+                other => {
+                    ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::method_not_allowed(
+                            other.as_ref(),
+                            "GET, POST, OPTIONS",
                         ),
                     )
                 }
@@ -304,7 +354,9 @@ async fn handle_get_health<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let output = service.get_health(&incoming.context()).await?;
+    let output = service
+        .get_health(&incoming.context(::core::option::Option::None))
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -315,12 +367,21 @@ async fn handle_list_rooms<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["rooms.read"],
+        )
+        .await?;
     let params = super::params::ListRoomsParams::extract(
         &incoming.request,
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.list_rooms(&incoming.context(), params).await?;
+    let output = service
+        .list_rooms(&incoming.context(::core::option::Option::Some(&principal)), params)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -331,10 +392,19 @@ async fn handle_create_room<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["rooms.write"],
+        )
+        .await?;
     let body: super::types::NewRoom = ::codegen_runtime::read_json(&mut incoming.request)
         .await?;
     ::codegen_runtime::Validate::validate(&body, "body")?;
-    let output = service.create_room(&incoming.context(), body).await?;
+    let output = service
+        .create_room(&incoming.context(::core::option::Option::Some(&principal)), body)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(201u16, &output)?),
     )
@@ -345,12 +415,21 @@ async fn handle_get_room<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["rooms.read"],
+        )
+        .await?;
     let params = super::params::GetRoomParams::extract(
         &incoming.request,
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.get_room(&incoming.context(), params).await?;
+    let output = service
+        .get_room(&incoming.context(::core::option::Option::Some(&principal)), params)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -361,6 +440,13 @@ async fn handle_update_room<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["rooms.write", "https://example.com/scopes/admin"],
+        )
+        .await?;
     let params = super::params::UpdateRoomParams::extract(
         &incoming.request,
         incoming.url,
@@ -371,7 +457,13 @@ async fn handle_update_room<S: Service>(
         )
         .await?;
     ::codegen_runtime::Validate::validate(&body, "body")?;
-    let output = service.update_room(&incoming.context(), params, body).await?;
+    let output = service
+        .update_room(
+            &incoming.context(::core::option::Option::Some(&principal)),
+            params,
+            body,
+        )
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -382,12 +474,21 @@ async fn handle_delete_room<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["rooms.write"],
+        )
+        .await?;
     let params = super::params::DeleteRoomParams::extract(
         &incoming.request,
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.delete_room(&incoming.context(), params).await?;
+    let output = service
+        .delete_room(&incoming.context(::core::option::Option::Some(&principal)), params)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(202u16, &output)?),
     )
@@ -398,12 +499,21 @@ async fn handle_get_message<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let principal = ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["rooms.read"],
+        )
+        .await?;
     let params = super::params::GetMessageParams::extract(
         &incoming.request,
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.get_message(&incoming.context(), params).await?;
+    let output = service
+        .get_message(&incoming.context(::core::option::Option::Some(&principal)), params)
+        .await?;
     ::core::result::Result::Ok(
         Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
     )
@@ -414,6 +524,13 @@ async fn handle_room_events<S: Service>(
     _service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    ::codegen_runtime::auth::authorize(
+            &incoming.request,
+            &super::auth::deployment(incoming.bindings),
+            &super::auth::POLICY,
+            &["rooms.read"],
+        )
+        .await?;
     let stub = incoming.bindings.rooms_shared()?;
     let response = stub.fetch_with_request(incoming.request).await?;
     ::core::result::Result::Ok(
@@ -433,17 +550,70 @@ async fn handle_counter_socket<S: Service>(
     )
 }
 
-/// `/auth/callback`: OAuth redirect target
-async fn handle_auth_callback<S: Service>(
-    service: &S,
+/// `/auth/login`: Sign in
+async fn handle_sign_in<S: Service>(
+    _service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let params = super::params::AuthCallbackParams::extract(
+    let deployment = super::auth::deployment(incoming.bindings);
+    let redirect = ::codegen_runtime::auth::begin_login(
+            &deployment,
+            &super::auth::POLICY,
+        )
+        .await?;
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+}
+
+/// `/auth/callback`: Sign-in callback
+async fn handle_sign_in_callback<S: Service>(
+    _service: &S,
+    incoming: Incoming<'_>,
+) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let params = super::params::SignInCallbackParams::extract(
         &incoming.request,
         incoming.url,
         incoming.segments,
     )?;
-    let output = service.auth_callback(&incoming.context(), params).await?;
+    let deployment = super::auth::deployment(incoming.bindings);
+    let redirect = ::codegen_runtime::auth::complete_login(
+            &deployment,
+            &super::auth::POLICY,
+            &params.code,
+            &params.state,
+        )
+        .await?;
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+}
+
+/// `/auth/logout`: Sign out
+async fn handle_sign_out<S: Service>(
+    _service: &S,
+    incoming: Incoming<'_>,
+) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let deployment = super::auth::deployment(incoming.bindings);
+    let response = ::codegen_runtime::auth::logout(
+            &incoming.request,
+            &deployment,
+            &super::auth::POLICY,
+            ::core::option::Option::None,
+        )
+        .await?;
+    ::core::result::Result::Ok(Outcome::Fresh(response))
+}
+
+/// `/auth/legacy-callback`: A redirect computed by a handler
+async fn handle_legacy_callback<S: Service>(
+    service: &S,
+    incoming: Incoming<'_>,
+) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    let params = super::params::LegacyCallbackParams::extract(
+        &incoming.request,
+        incoming.url,
+        incoming.segments,
+    )?;
+    let output = service
+        .legacy_callback(&incoming.context(::core::option::Option::None), params)
+        .await?;
     ::core::result::Result::Ok(Outcome::Fresh(output.into_response()?))
 }
 

@@ -5,6 +5,8 @@
 //! `service::Service` and calls `dispatch::handle`; everything else here is plumbing.
 
 #![allow(dead_code, clippy::doc_markdown, clippy::too_many_arguments)]
+pub mod auth;
+
 pub mod bindings;
 
 pub mod dispatch;

@@ -604,9 +604,9 @@ impl RoomEventsParams {
     }
 }
 
-/// Parameters of `auth_callback` (/auth/callback).
+/// Parameters of `sign_in_callback` (/auth/callback).
 #[derive(Debug, Clone, PartialEq)]
-pub struct AuthCallbackParams {
+pub struct SignInCallbackParams {
     ///
     /// From query `code`.
     pub code: ::std::string::String,
@@ -615,7 +615,86 @@ pub struct AuthCallbackParams {
     pub state: ::std::string::String,
 }
 
-impl AuthCallbackParams {
+impl SignInCallbackParams {
+    /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
+    pub fn extract(
+        _request: &::worker::Request,
+        url: &::worker::Url,
+        _segments: &[&str],
+    ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
+        let query = ::codegen_runtime::Query::parse(url);
+        let code = {
+            let raw = query.get("code");
+            match raw {
+                ::core::option::Option::Some(raw) => {
+                    let value = ::std::string::String::from(raw);
+                    ::codegen_runtime::check_length(
+                            &value,
+                            ::core::option::Option::Some(1usize),
+                            ::core::option::Option::None,
+                        )
+                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
+                            "query.code",
+                            message,
+                        ))?;
+                    value
+                }
+
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::invalid_parameter(
+                            "query.code",
+                            "the query parameter `code` is required",
+                        ),
+                    );
+                }
+            }
+        };
+
+        let state = {
+            let raw = query.get("state");
+            match raw {
+                ::core::option::Option::Some(raw) => {
+                    let value = ::std::string::String::from(raw);
+                    ::codegen_runtime::check_length(
+                            &value,
+                            ::core::option::Option::Some(1usize),
+                            ::core::option::Option::None,
+                        )
+                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
+                            "query.state",
+                            message,
+                        ))?;
+                    value
+                }
+
+                ::core::option::Option::None => {
+                    return ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::invalid_parameter(
+                            "query.state",
+                            "the query parameter `state` is required",
+                        ),
+                    );
+                }
+            }
+        };
+
+        ::core::result::Result::Ok(Self { code, state })
+    }
+}
+
+/// Parameters of `legacy_callback` (/auth/legacy-callback).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegacyCallbackParams {
+    ///
+    /// From query `code`.
+    pub code: ::std::string::String,
+    ///
+    /// From query `state`.
+    pub state: ::std::string::String,
+}
+
+impl LegacyCallbackParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::worker::Request,

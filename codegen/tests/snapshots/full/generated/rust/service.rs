@@ -12,6 +12,8 @@ pub struct RequestContext<'a> {
     pub url: &'a ::worker::Url,
     /// For work that outlives the response (`wait_until`).
     pub execution: &'a ::worker::Context,
+    /// The authenticated caller, on routes that require scopes.
+    pub principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
 }
 
 /// The API's business logic: one method per route, with typed, already validated inputs.
@@ -90,13 +92,13 @@ pub trait Service {
         context: &RequestContext<'_>,
         params: super::params::GetMessageParams,
     ) -> ::core::result::Result<super::types::Message, ::codegen_runtime::ApiError>;
-    /// OAuth redirect target
+    /// A redirect computed by a handler
     ///
-    /// `GET /auth/callback`
-    async fn auth_callback(
+    /// `GET /auth/legacy-callback`
+    async fn legacy_callback(
         &self,
         context: &RequestContext<'_>,
-        params: super::params::AuthCallbackParams,
+        params: super::params::LegacyCallbackParams,
     ) -> ::core::result::Result<
         ::codegen_runtime::Redirect,
         ::codegen_runtime::ApiError,

@@ -33,13 +33,6 @@ impl Environment {
             Self::Dev => "http://localhost:8787",
         }
     }
-
-    /// The OAuth token endpoint of this environment, when the spec gives one.
-    pub fn token_endpoint(self) -> ::core::option::Option<&'static str> {
-        match self {
-            Self::Dev => ::core::option::Option::None,
-        }
-    }
 }
 
 /// The kind of a declared binding.

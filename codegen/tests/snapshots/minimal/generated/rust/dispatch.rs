@@ -34,12 +34,16 @@ struct Incoming<'a> {
 }
 
 impl Incoming<'_> {
-    fn context(&self) -> RequestContext<'_> {
+    fn context<'a>(
+        &'a self,
+        principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
+    ) -> RequestContext<'a> {
         RequestContext {
             bindings: self.bindings,
             request: &self.request,
             url: self.url,
             execution: self.execution,
+            principal,
         }
     }
 }

@@ -12,6 +12,8 @@ pub struct RequestContext<'a> {
     pub url: &'a ::worker::Url,
     /// For work that outlives the response (`wait_until`).
     pub execution: &'a ::worker::Context,
+    /// The authenticated caller, on routes that require scopes.
+    pub principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
 }
 
 /// The API's business logic: one method per route, with typed, already validated inputs.
