@@ -229,23 +229,23 @@ impl Describer<'_> {
         let fewest = candidates.iter().map(|&i| shallow(i)).min().unwrap_or_default();
         let tied: Vec<usize> = candidates.into_iter().filter(|&i| shallow(i) == fewest).collect();
 
-        if let [only] = tied.as_slice() {
-            let errors = &context[*only];
-            // A string outside the alternative's enum: list every accepted form, not just that enum's values.
-            if let [single] = errors.as_slice() {
-                if let (ValidationErrorKind::Enum { options }, Value::String(given)) = (single.kind(), instance) {
-                    if forms.len() > options.as_array().map_or(0, Vec::len) {
-                        let names: Vec<String> = options.as_array().into_iter().flatten().map(plain).collect();
-                        let help = match did_you_mean(given, names.iter().map(String::as_str)) {
-                            Some(guess) => format!("{guess} ({expected})"),
-                            None => expected,
-                        };
-                        return vec![Diagnostic::new(path.clone(), format!("`{given}` is not an accepted value"))
-                            .with_help(help)];
-                    }
+        // A string that is none of the accepted words (one enum, or several words each with its own
+        // description): list every accepted form, not just the words of one alternative.
+        if let Value::String(given) = instance {
+            if let Some(words) = accepted_words(&tied, context, &here) {
+                if forms.len() > words.len() {
+                    let help = match did_you_mean(given, words.iter().map(String::as_str)) {
+                        Some(guess) => format!("{guess} ({expected})"),
+                        None => expected,
+                    };
+                    return vec![
+                        Diagnostic::new(path.clone(), format!("`{given}` is not an accepted value")).with_help(help)
+                    ];
                 }
             }
-            return errors.iter().flat_map(|e| self.describe(e)).collect();
+        }
+        if let [only] = tied.as_slice() {
+            return context[*only].iter().flat_map(|e| self.describe(e)).collect();
         }
 
         let failure =
@@ -420,6 +420,24 @@ struct Failure<'f, 'e> {
     context: &'f [Vec<ValidationError<'e>>],
     /// "expected `a`, `b` or a list of them".
     expected: &'f str,
+}
+
+/// The words the tied alternatives accept, when each of them failed only because the value is not one of
+/// its words (`enum` or `const`); `None` when some alternative failed for another reason.
+fn accepted_words(tied: &[usize], context: &[Vec<ValidationError<'_>>], here: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    for &i in tied {
+        let [single] = context[i].as_slice() else { return None };
+        if single.instance_path().to_string() != here {
+            return None;
+        }
+        match single.kind() {
+            ValidationErrorKind::Enum { options } => words.extend(options.as_array()?.iter().map(plain)),
+            ValidationErrorKind::Constant { expected_value } => words.push(plain(expected_value)),
+            _ => return None,
+        }
+    }
+    Some(words)
 }
 
 fn is_type_error_at(error: &ValidationError<'_>, pointer: &str) -> bool {

@@ -21,9 +21,9 @@ cors:
   allow_origins: [https://chatgpt.com]
   allow_headers: [Authorization]
 oauth:
-  authorization_servers: [https://auth.example.com]
-  scopes:
-    search.read: Read runs
+  session_store: SESSIONS
+  client_secret: API_KEY
+  scopes: {search.read: Read runs}
 mcp:
   name: Demo
   version: 0.1.0
@@ -44,12 +44,12 @@ migrations:
 environments:
   dev:
     origin: http://localhost:8787
-    kv:
-      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}
+    kv: {SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}}
+    oauth: {issuer: http://127.0.0.1:9876, authorization_endpoint: http://127.0.0.1:9876/authorize, token_endpoint: http://127.0.0.1:9876/token, jwks_uri: http://127.0.0.1:9876/jwks, client_id: demo}
   production:
     origin: https://demo.example.com
-    kv:
-      SESSIONS: {id: 9b7e2c4d1a0f4e3c8d6b5a4f3e2d1c03}
+    kv: {SESSIONS: {id: 9b7e2c4d1a0f4e3c8d6b5a4f3e2d1c03}}
+    oauth: {issuer: https://auth.example.com, authorization_endpoint: https://auth.example.com/authorize, token_endpoint: https://auth.example.com/token, jwks_uri: https://auth.example.com/jwks, client_id: demo}
 types:
   Status:
     enum: [ok, degraded]
@@ -80,6 +80,31 @@ routes:
     kind: {sse: REALTIME}
     summary: Live events
 "#;
+
+/// The environments' OAuth lines of `VALID`, for tests that change or remove them.
+const DEV_OAUTH: &str = "    oauth: {issuer: http://127.0.0.1:9876, authorization_endpoint: http://127.0.0.1:9876/authorize, token_endpoint: http://127.0.0.1:9876/token, jwks_uri: http://127.0.0.1:9876/jwks, client_id: demo}\n";
+const PRODUCTION_OAUTH: &str = "    oauth: {issuer: https://auth.example.com, authorization_endpoint: https://auth.example.com/authorize, token_endpoint: https://auth.example.com/token, jwks_uri: https://auth.example.com/jwks, client_id: demo}\n";
+
+/// The three generated sign-in routes, to append to `VALID`'s routes.
+const OAUTH_ROUTES: &str = "  - id: login
+    method: GET
+    path: /auth/login
+    kind: oauth-login
+    summary: Sign in
+  - id: callback
+    method: GET
+    path: /auth/callback
+    kind: oauth-callback
+    summary: Sign-in callback
+    query:
+      code: {type: string}
+      state: {type: string}
+  - id: logout
+    method: [GET, POST]
+    path: /auth/logout
+    kind: oauth-logout
+    summary: Sign out
+";
 
 /// `VALID` with each `(from, to)` applied. Every `from` must occur exactly once, so that a test cannot
 /// silently stop changing anything when `VALID` changes.
@@ -312,7 +337,7 @@ fn unknown_route_kind() {
         &spec,
         r#"
 spec.yaml:71:5: error at routes[2].kind: `streaming` is not an accepted value
-    help: expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`
+    help: expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`
 1 error in spec.yaml
 "#,
     );
@@ -340,7 +365,7 @@ fn route_kind_with_two_keys() {
         &spec,
         r#"
 spec.yaml:71:5: error at routes[2].kind: `sse` and `websocket` cannot be used together
-    help: keep only one of them (expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`)
+    help: keep only one of them (expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`)
 1 error in spec.yaml
 "#,
     );
@@ -354,7 +379,7 @@ fn route_kind_with_misspelled_key() {
         &spec,
         r#"
 spec.yaml:71:12: error at routes[2].kind.websocet: unknown key `websocet`
-    help: did you mean `websocket`? (expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`)
+    help: did you mean `websocket`? (expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`)
 1 error in spec.yaml
 "#,
     );
@@ -563,15 +588,170 @@ spec.yaml:62:27: error at routes[1].scopes[1]: unknown scope `admin`
 /// A route cannot require a scope when the spec has no `oauth` section.
 #[test]
 fn scopes_without_oauth() {
+    let spec = with(&[
+        ("oauth:\n  session_store: SESSIONS\n  client_secret: API_KEY\n  scopes: {search.read: Read runs}\n", ""),
+        (DEV_OAUTH, ""),
+        (PRODUCTION_OAUTH, ""),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:56:14: error at routes[1].scopes[0]: scope `search.read` needs an `oauth` section
+    help: add `oauth:` with `scopes`, `session_store` and `client_secret`, or remove `scopes` from the route
+1 error in spec.yaml
+"#,
+    );
+}
+
+/// Every environment of an OAuth-protected spec names its own authorization server, and only such a spec
+/// may give one.
+#[test]
+fn environments_and_the_oauth_section() {
+    let spec = with(&[(DEV_OAUTH, "")]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:36:3: error at environments.dev: environment `dev` gives no OAuth authorization server
+    help: add `oauth: {issuer, authorization_endpoint, token_endpoint, jwks_uri, client_id}` here: every environment of an OAuth-protected spec signs in against its own server
+1 error in spec.yaml
+"#,
+    );
+    let spec = with(&[
+        ("oauth:\n  session_store: SESSIONS\n  client_secret: API_KEY\n  scopes: {search.read: Read runs}\n", ""),
+        ("    scopes: [search.read]\n", ""),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:35:5: error at environments.dev.oauth: environment `dev` configures OAuth but the spec has no `oauth` section
+    help: add a top-level `oauth:` with `scopes`, `session_store` and `client_secret`, or remove this block
+spec.yaml:39:5: error at environments.production.oauth: environment `production` configures OAuth but the spec has no `oauth` section
+    help: add a top-level `oauth:` with `scopes`, `session_store` and `client_secret`, or remove this block
+2 errors in spec.yaml
+"#,
+    );
+}
+
+/// Sessions live in a declared KV namespace, the client secret is a declared secret, and the cookie name is a
+/// cookie name.
+#[test]
+fn oauth_session_store_and_client_secret() {
     let spec = with(&[(
-        "oauth:\n  authorization_servers: [https://auth.example.com]\n  scopes:\n    search.read: Read runs\n",
-        "",
+        "  session_store: SESSIONS\n  client_secret: API_KEY\n",
+        "  session_store: REALTIME\n  client_secret: MODE\n  session_cookie: \"session id\"\n",
     )]);
     assert_report(
         &spec,
         r#"
-spec.yaml:58:14: error at routes[1].scopes[0]: scope `search.read` needs an `oauth` section
-    help: add `oauth:` with `authorization_servers` and `scopes`, or remove `scopes` from the route
+spec.yaml:15:3: error at oauth.session_store: `REALTIME` is not a declared KV binding (it is a Durable Object binding)
+    help: expected one of: SESSIONS
+spec.yaml:16:3: error at oauth.client_secret: `MODE` is not a declared secret (it is a var)
+    help: expected one of: API_KEY
+spec.yaml:17:3: error at oauth.session_cookie: `session id` is not a valid cookie name
+    help: use letters, digits, `-` and `_`, e.g. __Host-session
+3 errors in spec.yaml
+"#,
+    );
+    let spec = with(&[(
+        "  session_store: SESSIONS\n  client_secret: API_KEY\n",
+        "  session_store: SESION\n  client_secret: API_KYE\n",
+    )]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:15:3: error at oauth.session_store: `SESION` is not a declared KV binding
+    help: did you mean `SESSIONS`? (expected one of: SESSIONS)
+spec.yaml:16:3: error at oauth.client_secret: `API_KYE` is not a declared secret
+    help: did you mean `API_KEY`? (expected one of: API_KEY)
+2 errors in spec.yaml
+"#,
+    );
+}
+
+/// The authorization server's URLs are http(s) URLs, and after sign-in the browser goes to a path on this
+/// origin or to a full URL, never to a scheme-relative `//host`.
+#[test]
+fn environment_oauth_values() {
+    let spec = with(&[
+        (
+            DEV_OAUTH,
+            &DEV_OAUTH.replace("client_id: demo}", "client_id: demo, post_login_redirect: //evil.example.com}"),
+        ),
+        (
+            "jwks_uri: https://auth.example.com/jwks, client_id: demo}",
+            "jwks_uri: auth.example.com/jwks, client_id: demo, post_login_redirect: dashboard}",
+        ),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:39:201: error at environments.dev.oauth.post_login_redirect: `//evil.example.com` is neither a path on this origin nor an http(s) URL
+    help: write a path that starts with a single `/`, e.g. `/dashboard`, or a full URL such as https://app.example.com/
+spec.yaml:43:155: error at environments.production.oauth.jwks_uri: `auth.example.com/jwks` is not an http(s) URL
+    help: write the full URL the authorization server publishes, e.g. https://auth.example.com/.well-known/jwks.json
+spec.yaml:43:205: error at environments.production.oauth.post_login_redirect: `dashboard` is neither a path on this origin nor an http(s) URL
+    help: write a path that starts with a single `/`, e.g. `/dashboard`, or a full URL such as https://app.example.com/
+3 errors in spec.yaml
+"#,
+    );
+}
+
+/// The sign-in routes are generated from the `oauth` section, so they need one; the callback declares the
+/// `code` and `state` it reads, and like the login only answers GET.
+#[test]
+fn oauth_routes() {
+    let spec = with(&[("    summary: Live events\n", &format!("    summary: Live events\n{OAUTH_ROUTES}"))]);
+    if let Err(diagnostics) = codegen::load::load(&spec) {
+        panic!("{}", diagnostics.render("spec.yaml"));
+    }
+    let spec = with(&[
+        ("    summary: Live events\n", &format!("    summary: Live events\n{OAUTH_ROUTES}")),
+        ("      code: {type: string}\n", ""),
+        ("      state: {type: string}\n", "      state: {type: string, required: false}\n"),
+        ("    method: GET\n    path: /auth/login\n", "    method: [GET, POST]\n    path: /auth/login\n"),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:74:5: error at routes[3].method: the OAuth sign-in and callback are served on GET only
+    help: write `method: GET`: browsers reach both by following redirects, which are GET requests
+spec.yaml:83:5: error at routes[4].query: the OAuth callback does not declare the query parameter `code`
+    help: add `code: {type: string}` under `query`: the callback reads it, and the docs list it
+spec.yaml:84:7: error at routes[4].query.state: the OAuth callback's `state` must be a required string
+    help: write `state: {type: string}` (length bounds are fine); the authorization server's value is opaque, and a missing one is refused
+3 errors in spec.yaml
+"#,
+    );
+    let spec = with(&[
+        ("    summary: Live events\n", &format!("    summary: Live events\n{OAUTH_ROUTES}")),
+        ("oauth:\n  session_store: SESSIONS\n  client_secret: API_KEY\n  scopes: {search.read: Read runs}\n", ""),
+        ("    scopes: [search.read]\n", ""),
+        (DEV_OAUTH, ""),
+        (PRODUCTION_OAUTH, ""),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:69:5: error at routes[3].kind: OAuth sign-in routes need an `oauth` section
+    help: add `oauth:` at the top level of the spec, or remove this route
+spec.yaml:74:5: error at routes[4].kind: OAuth sign-in routes need an `oauth` section
+    help: add `oauth:` at the top level of the spec, or remove this route
+spec.yaml:82:5: error at routes[5].kind: OAuth sign-in routes need an `oauth` section
+    help: add `oauth:` at the top level of the spec, or remove this route
+3 errors in spec.yaml
+"#,
+    );
+}
+
+/// The published documents describe a declared environment.
+#[test]
+fn unknown_reference_environment() {
+    let spec = with(&[("  version: 0.1.0\n  tags:", "  version: 0.1.0\n  reference_environment: prod\n  tags:")]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:9:3: error at api.reference_environment: `prod` is not a declared environment
+    help: did you mean `production`? (expected one of: dev, production)
 1 error in spec.yaml
 "#,
     );
@@ -582,16 +762,16 @@ spec.yaml:58:14: error at routes[1].scopes[0]: scope `search.read` needs an `oau
 fn unknown_bindings() {
     let spec = with(&[
         ("    kind: {sse: REALTIME}\n", "    kind: {sse: REALTIM}\n"),
-        ("      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n", "      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n      CACHE: {id: 1f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n    vars: {MOOD: calm}\n"),
+        ("    kv: {SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}}\n", "    kv: {SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}, CACHE: {id: 1f2ac8e1f6b94bd0a0c2d5a7e3b91c01}}\n    vars: {MOOD: calm}\n"),
     ]);
     assert_report(
         &spec,
         r#"
-spec.yaml:40:7: error at environments.dev.kv.CACHE: `CACHE` is not a declared KV binding
+spec.yaml:38:60: error at environments.dev.kv.CACHE: `CACHE` is not a declared KV binding
     help: expected one of: SESSIONS
-spec.yaml:41:12: error at environments.dev.vars.MOOD: `MOOD` is not a declared var
+spec.yaml:39:12: error at environments.dev.vars.MOOD: `MOOD` is not a declared var
     help: did you mean `MODE`? (expected one of: ENVIRONMENT, MODE)
-spec.yaml:73:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
+spec.yaml:72:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
     help: did you mean `REALTIME`? (expected one of: REALTIME)
 3 errors in spec.yaml
 "#,
@@ -619,7 +799,7 @@ spec.yaml:40:3: error at environments.Production: `Production` is not a valid en
 fn environment_missing_non_inheritable_bindings() {
     let spec = with(&[
         ("    MODE: {default: normal}\n", "    MODE: {description: Run mode}\n"),
-        ("  production:\n    origin: https://demo.example.com\n    kv:\n      SESSIONS: {id: 9b7e2c4d1a0f4e3c8d6b5a4f3e2d1c03}\n", "  production:\n    origin: https://demo.example.com\n    vars: {MODE: strict}\n"),
+        ("  production:\n    origin: https://demo.example.com\n    kv: {SESSIONS: {id: 9b7e2c4d1a0f4e3c8d6b5a4f3e2d1c03}}\n", "  production:\n    origin: https://demo.example.com\n    vars: {MODE: strict}\n"),
     ]);
     assert_report(
         &spec,
@@ -638,17 +818,17 @@ spec.yaml:40:3: error at environments.production: environment `production` gives
 fn environment_values_are_checked() {
     let spec = with(&[
         (
-            "      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n",
-            "      SESSIONS: {id: my-namespace}\n    vars: {ENVIRONMENT: development}\n",
+            "    kv: {SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}}\n",
+            "    kv: {SESSIONS: {id: my-namespace}}\n    vars: {ENVIRONMENT: development}\n",
         ),
         ("    origin: https://demo.example.com\n", "    origin: https://demo.example.com/app\n"),
     ]);
     assert_report(
         &spec,
         r#"
-spec.yaml:39:18: error at environments.dev.kv.SESSIONS.id: `my-namespace` is not a KV namespace id
+spec.yaml:38:21: error at environments.dev.kv.SESSIONS.id: `my-namespace` is not a KV namespace id
     help: paste the 32-character hex id printed by `wrangler kv namespace create SESSIONS`
-spec.yaml:40:12: error at environments.dev.vars.ENVIRONMENT: `ENVIRONMENT` is set by the generator to the environment's name
+spec.yaml:39:12: error at environments.dev.vars.ENVIRONMENT: `ENVIRONMENT` is set by the generator to the environment's name
     help: remove `ENVIRONMENT` here (it is `worker.environment_var`)
 spec.yaml:42:5: error at environments.production.origin: `https://demo.example.com/app` is not an origin
     help: write scheme://host[:port] in lowercase, with no path or trailing slash, e.g. https://chatgpt.com
@@ -825,19 +1005,19 @@ spec.yaml:74:5: error at routes[2].response: only JSON routes declare a `respons
 fn oauth_and_mcp_values() {
     let spec = with(&[
         (
-            "    search.read: Read runs\n",
-            "    search.read: Read runs\n    search all: Everything\n  resource_documentation: docs.example.com\n",
+            "  scopes: {search.read: Read runs}\n",
+            "  scopes: {search.read: Read runs, search all: Everything}\n  resource_documentation: docs.example.com\n",
         ),
         ("  protocol_version: \"2025-03-26\"\n", "  protocol_version: latest\n"),
     ]);
     assert_report(
         &spec,
         r#"
-spec.yaml:18:5: error at oauth.scopes["search all"]: `search all` is not a valid scope name
+spec.yaml:17:36: error at oauth.scopes["search all"]: `search all` is not a valid scope name
     help: a scope is one word of printable characters without spaces, quotes or backslashes, e.g. search.read
-spec.yaml:19:3: error at oauth.resource_documentation: `docs.example.com` is not an http(s) URL
+spec.yaml:18:3: error at oauth.resource_documentation: `docs.example.com` is not an http(s) URL
     help: write the full URL of the documentation page, e.g. https://docs.example.com/api
-spec.yaml:23:3: error at mcp.protocol_version: `latest` is not an MCP protocol version
+spec.yaml:22:3: error at mcp.protocol_version: `latest` is not an MCP protocol version
     help: MCP protocol versions are dates (YYYY-MM-DD), e.g. 2025-03-26
 3 errors in spec.yaml
 "#,
@@ -1028,7 +1208,7 @@ spec.yaml:54:5: error at routes[0].summary: expected a string, found `42`
 spec.yaml:63:30: error at routes[1].path_params.run_id.format: `guid` is not an accepted value
     help: did you mean `uuid`? (expected one of: date-time, uri, uuid, email)
 spec.yaml:70:5: error at routes[2].kind: `stream` is not an accepted value
-    help: expected `json`, `redirect`, `{document: ...}`, `{sse: ...}` or `{websocket: ...}`
+    help: expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`
 5 errors in spec.yaml
 "#,
     );
@@ -1042,7 +1222,7 @@ fn many_errors_are_reported_in_one_run() {
         ("  allow_origins: [https://chatgpt.com]\n", "  allow_origins: [https://chatgpt.com/]\n"),
         ("    API_KEY: {description: Upstream key}\n", "    API_KEY: sk-live-123\n"),
         (
-            "    origin: http://localhost:8787\n    kv:\n      SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}\n",
+            "    origin: http://localhost:8787\n    kv: {SESSIONS: {id: 0f2ac8e1f6b94bd0a0c2d5a7e3b91c01}}\n",
             "    origin: http://localhost:8787\n",
         ),
         ("      checked_at: {type: string, format: date-time}\n", "      checked_at: {type: datetime}\n"),
@@ -1063,17 +1243,17 @@ spec.yaml:31:5: error at bindings.secrets.API_KEY: secret `API_KEY` is given a v
     help: declare it as `API_KEY: {description: ...}`; secret values never belong in the spec: run `wrangler secret put API_KEY --env <env>` for each of dev, production (for `wrangler dev`, put `API_KEY=...` in .dev.vars)
 spec.yaml:36:3: error at environments.dev: environment `dev` gives no namespace id for KV binding `SESSIONS`
     help: KV namespaces are not inherited between environments: add `kv: {SESSIONS: {id: ...}}` here (create one with `wrangler kv namespace create SESSIONS`)
-spec.yaml:48:20: error at types.Health.properties.checked_at.type: unknown type `datetime`
+spec.yaml:49:20: error at types.Health.properties.checked_at.type: unknown type `datetime`
     help: expected one of: string, integer, number, boolean, json, array, map, Health, Status
-spec.yaml:58:5: error at routes[1].path: path parameter `{step}` is not declared
+spec.yaml:59:5: error at routes[1].path: path parameter `{step}` is not declared
     help: add `path_params: {step: {type: string}}` to the route
-spec.yaml:60:14: error at routes[1].scopes[0]: unknown scope `search.write`
+spec.yaml:61:14: error at routes[1].scopes[0]: unknown scope `search.write`
     help: did you mean `search.read`? (expected one of: search.read)
-spec.yaml:64:56: error at routes[1].query.limit.default: default `0` is below the minimum 1
+spec.yaml:65:56: error at routes[1].query.limit.default: default `0` is below the minimum 1
     help: write a default that is an integer from 1 to 100
-spec.yaml:66:5: error at routes[2].id: route id `get_health` is already used by routes[0]
+spec.yaml:67:5: error at routes[2].id: route id `get_health` is already used by routes[0]
     help: give every route a unique id
-spec.yaml:69:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
+spec.yaml:70:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
     help: did you mean `REALTIME`? (expected one of: REALTIME)
 10 errors in spec.yaml
 "#,

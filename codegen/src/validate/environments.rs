@@ -39,7 +39,7 @@ pub(super) fn check_environments(check: &mut Checker<'_>, spec: &Spec, bindings:
         if !names::is_origin(&env.origin) {
             check.error(env_path.key("origin"), format!("`{}` is not an origin", env.origin), ORIGIN_HELP);
         }
-        let oauth = check_env_oauth(check, spec, name, env, &env_path);
+        let oauth = super::oauth::check_env_oauth(check, spec, name, env, &env_path);
         check_env_routes(check, env, &env_path);
         let vars = check_env_vars(check, spec, name, env, &env_path, &secret_names);
         let kv = check_env_kv(check, bindings, name, env, &env_path);
@@ -65,69 +65,6 @@ pub(super) fn check_environments(check: &mut Checker<'_>, spec: &Spec, bindings:
     // The default environment leads: it is what the top level of wrangler.toml describes.
     environments.sort_by_key(|e| (!e.is_default, e.name.clone()));
     environments
-}
-
-/// An environment's authorization server: required exactly when the spec is OAuth-protected, since each
-/// environment signs in against its own server.
-fn check_env_oauth(
-    check: &mut Checker<'_>,
-    spec: &Spec,
-    env_name: &str,
-    env: &spec::EnvironmentSpec,
-    env_path: &YamlPath,
-) -> Option<EnvOAuth> {
-    match (&spec.oauth, &env.oauth) {
-        (None, None) => None,
-        (None, Some(_)) => {
-            check.error(
-                env_path.key("oauth"),
-                format!("environment `{env_name}` configures OAuth but the spec has no `oauth` section"),
-                "add a top-level `oauth:` with `scopes` and `session_store`, or remove this block",
-            );
-            None
-        }
-        (Some(_), None) => {
-            check.error(
-                env_path.clone(),
-                format!("environment `{env_name}` gives no OAuth authorization server"),
-                "add `oauth: {issuer, authorization_endpoint, token_endpoint, jwks_uri, client_id}` here",
-            );
-            None
-        }
-        (Some(_), Some(oauth)) => {
-            let at = env_path.key("oauth");
-            for (key, url) in [
-                ("issuer", &oauth.issuer),
-                ("authorization_endpoint", &oauth.authorization_endpoint),
-                ("token_endpoint", &oauth.token_endpoint),
-                ("jwks_uri", &oauth.jwks_uri),
-            ] {
-                if !names::is_http_url(url) {
-                    check.error(
-                        at.key(key),
-                        format!("`{url}` is not an http(s) URL"),
-                        "write the full URL the authorization server publishes, e.g. https://auth.example.com/oauth/token",
-                    );
-                }
-            }
-            let redirect = &oauth.post_login_redirect;
-            if !(redirect.starts_with('/') && !redirect.starts_with("//")) && !names::is_http_url(redirect) {
-                check.error(
-                    at.key("post_login_redirect"),
-                    format!("`{redirect}` is neither a path on this origin nor an http(s) URL"),
-                    "write a path such as `/` or a full URL",
-                );
-            }
-            Some(EnvOAuth {
-                issuer: oauth.issuer.clone(),
-                authorization_endpoint: oauth.authorization_endpoint.clone(),
-                token_endpoint: oauth.token_endpoint.clone(),
-                jwks_uri: oauth.jwks_uri.clone(),
-                client_id: oauth.client_id.clone(),
-                post_login_redirect: oauth.post_login_redirect.clone(),
-            })
-        }
-    }
 }
 
 fn check_default(check: &mut Checker<'_>, spec: &Spec) {

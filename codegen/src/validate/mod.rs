@@ -6,6 +6,7 @@
 mod bindings;
 mod environments;
 mod names;
+mod oauth;
 mod raw;
 mod routes;
 mod types;
@@ -45,17 +46,9 @@ pub fn validate(spec: &Spec, locations: &LocationIndex<'_>) -> Result<Model, Dia
         tags: spec.api.tags.clone(),
         reference_environment: spec.api.reference_environment.clone(),
     };
-    if let Some(name) = &spec.api.reference_environment {
-        if !spec.environments.contains_key(name) {
-            check.error(
-                YamlPath::root().key("api").key("reference_environment"),
-                format!("`{name}` is not a declared environment"),
-                suggest(name, spec.environments.keys().map(String::as_str)),
-            );
-        }
-    }
+    oauth::check_reference_environment(&mut check, spec);
     let cors = spec.cors.as_ref().map(|c| check_cors(&mut check, c));
-    let oauth = spec.oauth.as_ref().map(|o| check_oauth(&mut check, o, &spec.bindings));
+    let oauth = spec.oauth.as_ref().map(|o| oauth::check_oauth(&mut check, o, &spec.bindings));
     let mcp = spec.mcp.as_ref().map(|m| check_mcp(&mut check, m));
     let bindings = bindings::check_bindings(&mut check, &spec.bindings);
     let migrations = bindings::check_migrations(&mut check, &spec.migrations, &bindings);
@@ -158,59 +151,6 @@ pub(crate) const ERROR_STATUS_HELP: &str =
 /// Help for any value that must be an origin, as browsers send it in the `Origin` header.
 const ORIGIN_HELP: &str =
     "write scheme://host[:port] in lowercase, with no path or trailing slash, e.g. https://chatgpt.com";
-
-fn check_oauth(check: &mut Checker<'_>, oauth: &spec::OAuthSpec, bindings: &spec::BindingsSpec) -> OAuth {
-    let path = YamlPath::root().key("oauth");
-    if !bindings.kv.contains_key(&oauth.session_store) {
-        check.error(
-            path.key("session_store"),
-            format!("`{}` is not a declared KV binding", oauth.session_store),
-            suggest(&oauth.session_store, bindings.kv.keys().map(String::as_str)),
-        );
-    }
-    if !bindings.secrets.contains_key(&oauth.client_secret) {
-        check.error(
-            path.key("client_secret"),
-            format!("`{}` is not a declared secret", oauth.client_secret),
-            suggest(&oauth.client_secret, bindings.secrets.keys().map(String::as_str)),
-        );
-    }
-    if !names::is_cookie_name(&oauth.session_cookie) {
-        check.error(
-            path.key("session_cookie"),
-            format!("`{}` is not a valid cookie name", oauth.session_cookie),
-            "use letters, digits, `-` and `_`, e.g. __Host-session",
-        );
-    }
-    if let Some(documentation) = &oauth.resource_documentation {
-        if !names::is_http_url(documentation) {
-            check.error(
-                path.key("resource_documentation"),
-                format!("`{documentation}` is not an http(s) URL"),
-                "write the full URL of the documentation page, e.g. https://docs.example.com/api",
-            );
-        }
-    }
-    for name in oauth.scopes.keys() {
-        if !names::is_scope_name(name) {
-            check.error(
-                path.key("scopes").key(name.clone()),
-                format!("`{name}` is not a valid scope name"),
-                "a scope is one word of printable characters without spaces, quotes or backslashes, e.g. search.read",
-            );
-        }
-    }
-    OAuth {
-        bearer_methods: oauth.bearer_methods.clone(),
-        resource_documentation: oauth.resource_documentation.clone(),
-        scopes: oauth.scopes.clone(),
-        session_store: oauth.session_store.clone(),
-        session_ttl_seconds: oauth.session_ttl_seconds,
-        session_cookie: oauth.session_cookie.clone(),
-        login_state_ttl_seconds: oauth.login_state_ttl_seconds,
-        client_secret: oauth.client_secret.clone(),
-    }
-}
 
 fn check_mcp(check: &mut Checker<'_>, mcp: &spec::McpSpec) -> Mcp {
     if !names::is_date(&mcp.protocol_version) {

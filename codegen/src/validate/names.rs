@@ -75,13 +75,13 @@ pub fn is_http_url(text: &str) -> bool {
         && !rest.contains(char::is_whitespace)
 }
 
-/// An HTTP header field name (RFC 9110 token), restricted to letters, digits and dashes, starting with a
-/// letter so that it also makes a Rust field name.
 /// A cookie name (RFC 6265 token), restricted to letters, digits, `-` and `_`.
 pub fn is_cookie_name(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// An HTTP header field name (RFC 9110 token), restricted to letters, digits and dashes, starting with a
+/// letter so that it also makes a Rust field name.
 pub fn is_header_name(text: &str) -> bool {
     text.starts_with(|c: char| c.is_ascii_alphabetic()) && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }

@@ -236,19 +236,33 @@ fn check_kind(
             RouteKind::WebSocket { binding: binding.clone() }
         }
     };
-    let any_method = matches!(kind, RouteKind::Json | RouteKind::Redirect | RouteKind::OAuth(OAuthStep::Logout));
-    if !any_method && methods.iter().any(|m| *m != HttpMethod::Get) {
-        check.error(
-            at.key("method"),
-            "documents, event streams and WebSockets are served on GET only",
-            "write `method: GET`",
-        );
+    if methods.iter().any(|m| *m != HttpMethod::Get) {
+        match kind {
+            RouteKind::Json | RouteKind::Redirect | RouteKind::OAuth(OAuthStep::Logout) => {}
+            RouteKind::OAuth(_) => check.error(
+                at.key("method"),
+                "the OAuth sign-in and callback are served on GET only",
+                "write `method: GET`: browsers reach both by following redirects, which are GET requests",
+            ),
+            _ => check.error(
+                at.key("method"),
+                "documents, event streams and WebSockets are served on GET only",
+                "write `method: GET`",
+            ),
+        }
     }
     kind
 }
 
-/// The sign-in steps need the `oauth` section, and the callback reads exactly the `code` and `state` it is sent.
-fn oauth_step(check: &mut Checker<'_>, spec: &Spec, route: &spec::RouteSpec, at: &YamlPath, step: OAuthStep) -> RouteKind {
+/// The sign-in steps need the `oauth` section, and the callback declares the `code` and `state` it is sent,
+/// as plain required strings, since the generated callback hands them to the runtime as `&str`.
+fn oauth_step(
+    check: &mut Checker<'_>,
+    spec: &Spec,
+    route: &spec::RouteSpec,
+    at: &YamlPath,
+    step: OAuthStep,
+) -> RouteKind {
     if spec.oauth.is_none() {
         check.error(
             at.key("kind"),
@@ -257,12 +271,38 @@ fn oauth_step(check: &mut Checker<'_>, spec: &Spec, route: &spec::RouteSpec, at:
         );
     }
     if step == OAuthStep::Callback {
+        // Point into `query` when the route has one, since that is where the parameter goes.
+        let query = if route.query.is_empty() { at.clone() } else { at.key("query") };
         for name in ["code", "state"] {
-            if !route.query.contains_key(name) {
+            if let Some(field) = route.query.get(name) {
+                let plain_string = field.ty == "string"
+                    && field.required != Some(false)
+                    && field.default.is_none()
+                    && field.format.is_none()
+                    && field.allowed.is_none();
+                if !plain_string {
+                    check.error(
+                        at.key("query").key(name),
+                        format!("the OAuth callback's `{name}` must be a required string"),
+                        format!(
+                            "write `{name}: {{type: string}}` (length bounds are fine); the authorization server's \
+                             value is opaque, and a missing one is refused"
+                        ),
+                    );
+                }
+            } else {
                 check.error(
-                    at.clone(),
+                    query.clone(),
                     format!("the OAuth callback does not declare the query parameter `{name}`"),
-                    format!("add `query: {{{name}: {{type: string}}}}` so it is extracted and documented"),
+                    if route.query.is_empty() {
+                        format!(
+                            "add `query: {{{name}: {{type: string}}}}`: the callback reads it, and the docs list it"
+                        )
+                    } else {
+                        format!(
+                            "add `{name}: {{type: string}}` under `query`: the callback reads it, and the docs list it"
+                        )
+                    },
                 );
             }
         }
@@ -405,7 +445,7 @@ fn check_references(
             None => check.error(
                 at.key("scopes").index(i),
                 format!("scope `{scope}` needs an `oauth` section"),
-                "add `oauth:` with `authorization_servers` and `scopes`, or remove `scopes` from the route",
+                "add `oauth:` with `scopes`, `session_store` and `client_secret`, or remove `scopes` from the route",
             ),
             Some(oauth) if !oauth.scopes.contains_key(scope) => {
                 let help = if oauth.scopes.is_empty() {

@@ -73,7 +73,8 @@ pub fn decode(token: &str) -> Result<Token<'_>, String> {
     };
     let signed = &token[..header.len() + 1 + payload.len()];
     let json = |part: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| "the token is not base64url".to_owned());
-    let header: Header = serde_json::from_slice(&json(header)?).map_err(|_| "the token header is malformed".to_owned())?;
+    let header: Header =
+        serde_json::from_slice(&json(header)?).map_err(|_| "the token header is malformed".to_owned())?;
     let claims: Claims =
         serde_json::from_slice(&json(payload)?).map_err(|e| format!("the token claims are malformed: {e}"))?;
     Ok(Token { header, claims, signed, signature: json(signature)? })
@@ -171,8 +172,7 @@ async fn refresh_keys(jwks_uri: &str) -> Result<(), String> {
         }
     }
     KEYS.with(|cache| {
-        *cache.borrow_mut() =
-            Some(KeySet { jwks_uri: jwks_uri.to_owned(), fetched_at_ms: js_sys::Date::now(), keys });
+        *cache.borrow_mut() = Some(KeySet { jwks_uri: jwks_uri.to_owned(), fetched_at_ms: js_sys::Date::now(), keys });
     });
     Ok(())
 }
@@ -186,7 +186,12 @@ mod tests {
     }
 
     fn token(claims: serde_json::Value) -> String {
-        format!("{}.{}.{}", encode(serde_json::json!({"alg": "RS256", "kid": "k1"})), encode(claims), URL_SAFE_NO_PAD.encode(b"sig"))
+        format!(
+            "{}.{}.{}",
+            encode(serde_json::json!({"alg": "RS256", "kid": "k1"})),
+            encode(claims),
+            URL_SAFE_NO_PAD.encode(b"sig")
+        )
     }
 
     #[test]

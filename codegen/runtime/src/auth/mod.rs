@@ -80,7 +80,8 @@ pub async fn authorize(
             .await?
             .ok_or_else(|| challenge.unauthorized(Some("the session has expired or does not exist")))?,
     };
-    let missing: Vec<&str> = required.iter().copied().filter(|s| !principal.scopes.iter().any(|held| held == s)).collect();
+    let missing: Vec<&str> =
+        required.iter().copied().filter(|s| !principal.scopes.iter().any(|held| held == s)).collect();
     if missing.is_empty() {
         Ok(principal)
     } else {
@@ -108,8 +109,12 @@ fn credential(request: &Request, policy: &AuthPolicy) -> Result<Option<Credentia
     if let Some(authorization) = headers.get("Authorization")? {
         let (scheme, token) = authorization.split_once(' ').unwrap_or((authorization.as_str(), ""));
         if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-            return Err(ApiError::new(401, ErrorCode::Unauthorized, "the Authorization header must be `Bearer <token>`")
-                .at("header.Authorization"));
+            return Err(ApiError::new(
+                401,
+                ErrorCode::Unauthorized,
+                "the Authorization header must be `Bearer <token>`",
+            )
+            .at("header.Authorization"));
         }
         return Ok(Some(Credential::Bearer(token.trim().to_owned())));
     }
@@ -130,10 +135,7 @@ struct Challenge<'a> {
 
 impl Challenge<'_> {
     fn header(&self, error: Option<(&str, &str)>, scopes: &[&str]) -> String {
-        let mut value = format!(
-            "Bearer resource_metadata=\"{}{}\"",
-            self.deployment.origin, self.policy.metadata_path
-        );
+        let mut value = format!("Bearer resource_metadata=\"{}{}\"", self.deployment.origin, self.policy.metadata_path);
         if !scopes.is_empty() {
             value.push_str(&format!(", scope=\"{}\"", scopes.join(" ")));
         }
@@ -153,7 +155,8 @@ impl Challenge<'_> {
     }
 
     fn forbidden(&self, missing: &[&str]) -> ApiError {
-        let message = format!("the token lacks the scope{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", "));
+        let message =
+            format!("the token lacks the scope{} {}", if missing.len() == 1 { "" } else { "s" }, missing.join(", "));
         let header = self.header(Some(("insufficient_scope", &message)), self.required);
         ApiError::new(403, ErrorCode::InsufficientScope, message).with_header("WWW-Authenticate", header)
     }

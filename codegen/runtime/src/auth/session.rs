@@ -44,7 +44,12 @@ pub async fn delete(env: &worker::Env, policy: &AuthPolicy, id: &str) -> Result<
     store(env, policy)?.delete(&format!("{SESSION_PREFIX}{id}")).await.map_err(storage_error)
 }
 
-pub async fn save_login_state(env: &worker::Env, policy: &AuthPolicy, state: &str, login: &LoginState) -> Result<(), ApiError> {
+pub async fn save_login_state(
+    env: &worker::Env,
+    policy: &AuthPolicy,
+    state: &str,
+    login: &LoginState,
+) -> Result<(), ApiError> {
     store(env, policy)?
         .put(&format!("{LOGIN_STATE_PREFIX}{state}"), login)
         .map_err(storage_error)?
@@ -56,7 +61,11 @@ pub async fn save_login_state(env: &worker::Env, policy: &AuthPolicy, state: &st
 }
 
 /// Takes the state of a pending sign-in, so that it can be used once only.
-pub async fn take_login_state(env: &worker::Env, policy: &AuthPolicy, state: &str) -> Result<Option<LoginState>, ApiError> {
+pub async fn take_login_state(
+    env: &worker::Env,
+    policy: &AuthPolicy,
+    state: &str,
+) -> Result<Option<LoginState>, ApiError> {
     let key = format!("{LOGIN_STATE_PREFIX}{state}");
     let kv = store(env, policy)?;
     let login: Option<LoginState> = kv.get(&key).json().await.map_err(storage_error)?;

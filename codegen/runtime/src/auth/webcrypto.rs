@@ -18,7 +18,10 @@ fn subtle() -> Result<SubtleCrypto, String> {
 }
 
 fn describe(error: JsValue) -> String {
-    error.as_string().or_else(|| JSON::stringify(&error).ok().and_then(|s| s.as_string())).unwrap_or_else(|| "WebCrypto error".to_owned())
+    error
+        .as_string()
+        .or_else(|| JSON::stringify(&error).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "WebCrypto error".to_owned())
 }
 
 /// `length` cryptographically random bytes.
@@ -46,16 +49,22 @@ fn rs256() -> Result<Object, String> {
 
 /// Imports an RSA public key given as a JWK (JSON text) for RS256 verification.
 pub async fn import_rs256_jwk(jwk_json: &str) -> Result<CryptoKey, String> {
-    let jwk = JSON::parse(jwk_json).map_err(describe)?.dyn_into::<Object>().map_err(|_| "a JWK must be an object".to_owned())?;
+    let jwk = JSON::parse(jwk_json)
+        .map_err(describe)?
+        .dyn_into::<Object>()
+        .map_err(|_| "a JWK must be an object".to_owned())?;
     let usages = Array::of1(&"verify".into());
     let promise = subtle()?.import_key_with_object("jwk", &jwk, &rs256()?, false, &usages).map_err(describe)?;
-    JsFuture::from(promise).await.map_err(describe)?.dyn_into::<CryptoKey>().map_err(|_| "importKey returned no key".to_owned())
+    JsFuture::from(promise)
+        .await
+        .map_err(describe)?
+        .dyn_into::<CryptoKey>()
+        .map_err(|_| "importKey returned no key".to_owned())
 }
 
 /// Whether `signature` is a valid RS256 signature of `data` by `key`.
 pub async fn verify_rs256(key: &CryptoKey, signature: &[u8], data: &[u8]) -> Result<bool, String> {
-    let promise = subtle()?
-        .verify_with_object_and_u8_array_and_u8_array(&rs256()?, key, signature, data)
-        .map_err(describe)?;
+    let promise =
+        subtle()?.verify_with_object_and_u8_array_and_u8_array(&rs256()?, key, signature, data).map_err(describe)?;
     Ok(JsFuture::from(promise).await.map_err(describe)?.as_bool().unwrap_or(false))
 }

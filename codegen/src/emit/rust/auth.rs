@@ -26,8 +26,14 @@ pub fn render(model: &Model) -> Option<TokenStream> {
         let o = env.oauth.as_ref()?;
         let name = format_ident!("{}", env.name.to_uppercase().replace('-', "_"));
         let doc = format!(" The authorization server of `{}`.", env.name);
-        let (issuer, authorize, token, jwks, client, redirect) =
-            (&o.issuer, &o.authorization_endpoint, &o.token_endpoint, &o.jwks_uri, &o.client_id, &o.post_login_redirect);
+        let (issuer, authorize, token, jwks, client, redirect) = (
+            &o.issuer,
+            &o.authorization_endpoint,
+            &o.token_endpoint,
+            &o.jwks_uri,
+            &o.client_id,
+            &o.post_login_redirect,
+        );
         Some(quote! {
             #[doc = #doc]
             static #name: ::codegen_runtime::auth::OAuthServer = ::codegen_runtime::auth::OAuthServer {

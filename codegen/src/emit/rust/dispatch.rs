@@ -221,7 +221,8 @@ fn handler(model: &Model, route: &Route) -> TokenStream {
     } else {
         quote!()
     };
-    let principal = if guarded { quote!(::core::option::Option::Some(&principal)) } else { quote!(::core::option::Option::None) };
+    let principal =
+        if guarded { quote!(::core::option::Option::Some(&principal)) } else { quote!(::core::option::Option::None) };
     let body = match &route.kind {
         RouteKind::Json | RouteKind::Redirect => service_call(route, &principal),
         RouteKind::Document(kind) => document(model, *kind),
@@ -286,7 +287,9 @@ fn document(model: &Model, kind: DocumentKind) -> TokenStream {
             (quote!(super::documents::MCP_MANIFEST_JSON), "application/json; charset=utf-8")
         }
         DocumentKind::ReferenceHtml => (quote!(super::documents::API_REFERENCE_HTML), "text/html; charset=utf-8"),
-        DocumentKind::ReferenceMarkdown => (quote!(super::documents::API_REFERENCE_MARKDOWN), "text/markdown; charset=utf-8"),
+        DocumentKind::ReferenceMarkdown => {
+            (quote!(super::documents::API_REFERENCE_MARKDOWN), "text/markdown; charset=utf-8")
+        }
         DocumentKind::OauthProtectedResource if model.oauth.is_some() => (
             quote!(super::documents::oauth_protected_resource(incoming.bindings.current_environment())),
             "application/json; charset=utf-8",

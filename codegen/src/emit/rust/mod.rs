@@ -32,10 +32,7 @@ pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
     if let Some(auth) = auth {
         files.push(("auth.rs", auth));
     }
-    files
-        .into_iter()
-        .map(|(name, tokens)| (name.to_owned(), format!("{header}{}", format(tokens))))
-    .collect()
+    files.into_iter().map(|(name, tokens)| (name.to_owned(), format!("{header}{}", format(tokens)))).collect()
 }
 
 fn header(layout: &Layout) -> String {
@@ -46,7 +43,11 @@ fn header(layout: &Layout) -> String {
 }
 
 fn module_root(with_auth: bool) -> TokenStream {
-    let auth = with_auth.then(|| quote!(pub mod auth;));
+    let auth = with_auth.then(|| {
+        quote!(
+            pub mod auth;
+        )
+    });
     quote! {
         //! Everything the spec determines about the worker's HTTP surface. The worker crate implements
         //! `service::Service` and calls `dispatch::handle`; everything else here is plumbing.
@@ -110,7 +111,8 @@ fn needs_blank_line(previous: &str, line: &str) -> bool {
         return false;
     }
     let same_level = indent(previous) == indent(line);
-    let closed_item = same_level && (prev == "}" || prev == "};" || (indent(previous) == 0 && prev.ends_with(';') && !prev.starts_with("use ")));
+    let closed_item = same_level
+        && (prev == "}" || prev == "};" || (indent(previous) == 0 && prev.ends_with(';') && !prev.starts_with("use ")));
     let after_uses = same_level && prev.starts_with("use ") && !current.starts_with("use ");
     let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");
     closed_item || after_uses || after_module_docs
