@@ -260,9 +260,13 @@ pub enum RouteKind {
     Redirect,
     Document(DocumentKind),
     /// Server-Sent Events handed to the named Durable Object binding.
-    Sse { binding: String },
+    Sse {
+        binding: String,
+    },
     /// A WebSocket handed to the named Durable Object binding.
-    WebSocket { binding: String },
+    WebSocket {
+        binding: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -56,7 +56,8 @@ impl ApiError {
     }
 
     pub fn method_not_allowed(method: &str, allow: &'static str) -> Self {
-        let mut error = Self::new(405, ErrorCode::MethodNotAllowed, format!("{method} is not allowed here; use {allow}"));
+        let mut error =
+            Self::new(405, ErrorCode::MethodNotAllowed, format!("{method} is not allowed here; use {allow}"));
         error.allow = Some(allow);
         error
     }
@@ -86,7 +87,8 @@ impl ApiError {
             #[serde(skip_serializing_if = "Option::is_none")]
             location: Option<&'a str>,
         }
-        let body = Body { error: Inner { code: self.code, message: &self.message, location: self.location.as_deref() } };
+        let body =
+            Body { error: Inner { code: self.code, message: &self.message, location: self.location.as_deref() } };
         serde_json::to_string(&body).unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"error"}}"#.to_owned())
     }
 

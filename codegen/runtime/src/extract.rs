@@ -145,8 +145,12 @@ pub fn check_format(value: &str, format: Format) -> Result<(), String> {
 pub async fn read_json<T: DeserializeOwned>(request: &mut worker::Request) -> Result<T, ApiError> {
     let content_type = request.headers().get("Content-Type").ok().flatten().unwrap_or_default();
     if !content_type.is_empty() && !content_type.to_ascii_lowercase().starts_with("application/json") {
-        return Err(ApiError::new(415, crate::ErrorCode::UnsupportedMediaType, format!("expected Content-Type application/json, got `{}`", excerpt(&content_type)))
-            .at("header.Content-Type"));
+        return Err(ApiError::new(
+            415,
+            crate::ErrorCode::UnsupportedMediaType,
+            format!("expected Content-Type application/json, got `{}`", excerpt(&content_type)),
+        )
+        .at("header.Content-Type"));
     }
     let bytes = request.bytes().await.map_err(|_| ApiError::invalid_body("body", "the body could not be read"))?;
     decode_json(&bytes)

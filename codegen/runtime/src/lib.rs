@@ -12,7 +12,7 @@ mod respond;
 pub use cors::CorsPolicy;
 pub use error::{ApiError, ErrorCode};
 pub use extract::{
-    check_allowed, check_format, check_length, check_range, decode_json, field_error, parse_bool, parse_integer, parse_number, path_segment, read_json, Format,
-    Query, Validate,
+    check_allowed, check_format, check_length, check_range, decode_json, field_error, parse_bool, parse_integer,
+    parse_number, path_segment, read_json, Format, Query, Validate,
 };
 pub use respond::{json_response, static_response, Redirect};

@@ -114,7 +114,10 @@ oauth:
     #[test]
     fn without_oauth_only_the_resource_is_named() {
         let model = model(HEAD);
-        assert_eq!(oauth_protected_resource(&model, model.default_environment()), json!({"resource": "http://localhost:8787"}));
+        assert_eq!(
+            oauth_protected_resource(&model, model.default_environment()),
+            json!({"resource": "http://localhost:8787"})
+        );
     }
 
     #[test]

@@ -265,7 +265,9 @@ fn document(model: &Model, kind: DocumentKind) -> TokenStream {
             (quote!(super::documents::MCP_MANIFEST_JSON), "application/json; charset=utf-8")
         }
         DocumentKind::ReferenceHtml => (quote!(super::documents::API_REFERENCE_HTML), "text/html; charset=utf-8"),
-        DocumentKind::ReferenceMarkdown => (quote!(super::documents::API_REFERENCE_MARKDOWN), "text/markdown; charset=utf-8"),
+        DocumentKind::ReferenceMarkdown => {
+            (quote!(super::documents::API_REFERENCE_MARKDOWN), "text/markdown; charset=utf-8")
+        }
         DocumentKind::OauthProtectedResource if model.oauth.is_some() => (
             quote!(super::documents::oauth_protected_resource(incoming.bindings.current_environment())),
             "application/json; charset=utf-8",

@@ -102,7 +102,8 @@ fn needs_blank_line(previous: &str, line: &str) -> bool {
         return false;
     }
     let same_level = indent(previous) == indent(line);
-    let closed_item = same_level && (prev == "}" || prev == "};" || (indent(previous) == 0 && prev.ends_with(';') && !prev.starts_with("use ")));
+    let closed_item = same_level
+        && (prev == "}" || prev == "};" || (indent(previous) == 0 && prev.ends_with(';') && !prev.starts_with("use ")));
     let after_uses = same_level && prev.starts_with("use ") && !current.starts_with("use ");
     let after_module_docs = prev.starts_with("//!") && !current.starts_with("//!");
     closed_item || after_uses || after_module_docs
