@@ -9,11 +9,11 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod naming;
+pub mod output;
 pub mod schema;
 pub mod spec;
 pub mod validate;
 pub mod yaml;
-pub mod output;
 
 use std::path::{Path, PathBuf};
 
@@ -49,10 +49,7 @@ impl Options {
         let relative = pathdiff::diff_paths(&spec_dir, &generated).unwrap_or(spec_dir);
         let root = generated.parent().map(Path::to_path_buf).unwrap_or_default();
         let display = pathdiff::diff_paths(&spec, &root).unwrap_or_else(|| spec.clone());
-        Layout {
-            spec_dir_from_generated: slash_path(&relative),
-            spec_display_name: slash_path(&display),
-        }
+        Layout { spec_dir_from_generated: slash_path(&relative), spec_display_name: slash_path(&display) }
     }
 }
 

@@ -61,7 +61,12 @@ fn main() -> ExitCode {
                 for path in &report.removed {
                     println!("removed {}", path.display());
                 }
-                println!("{} written, {} removed, {} unchanged", report.written.len(), report.removed.len(), report.unchanged);
+                println!(
+                    "{} written, {} removed, {} unchanged",
+                    report.written.len(),
+                    report.removed.len(),
+                    report.unchanged
+                );
                 ExitCode::SUCCESS
             }
             Err(error) => {

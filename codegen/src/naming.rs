@@ -39,7 +39,9 @@ pub fn snake_case(text: &str) -> String {
 pub fn ident(name: &str) -> proc_macro2::Ident {
     match syn::parse_str::<syn::Ident>(name) {
         Ok(ident) => ident,
-        Err(_) if matches!(name, "self" | "Self" | "super" | "crate") => proc_macro2::Ident::new(&format!("{name}_"), proc_macro2::Span::call_site()),
+        Err(_) if matches!(name, "self" | "Self" | "super" | "crate") => {
+            proc_macro2::Ident::new(&format!("{name}_"), proc_macro2::Span::call_site())
+        }
         Err(_) => proc_macro2::Ident::new_raw(name, proc_macro2::Span::call_site()),
     }
 }

@@ -77,7 +77,8 @@ pub fn check(files: &Files, to: &Destinations) -> io::Result<Vec<Staleness>> {
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let parent = path.parent().ok_or_else(|| io::Error::other(format!("{} has no parent directory", path.display())))?;
+    let parent =
+        path.parent().ok_or_else(|| io::Error::other(format!("{} has no parent directory", path.display())))?;
     fs::create_dir_all(parent)?;
     let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let temporary = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
@@ -117,7 +118,8 @@ fn extra_files(files: &Files, to: &Destinations) -> io::Result<Vec<PathBuf>> {
                 continue;
             }
             let relative = path.strip_prefix(&to.generated).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            let generated_kind = matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "json" | "toml" | "md" | "html"));
+            let generated_kind =
+                matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "json" | "toml" | "md" | "html"));
             if generated_kind && !files.0.contains_key(&(Root::Generated, relative)) {
                 extra.push(path);
             }

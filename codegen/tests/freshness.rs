@@ -7,7 +7,8 @@ use codegen::Options;
 #[test]
 fn generated_files_are_fresh() {
     let options = Options::repository_defaults();
-    let stale = codegen::check_on_disk(&options).unwrap_or_else(|error| panic!("cannot check the generated files: {error}"));
+    let stale =
+        codegen::check_on_disk(&options).unwrap_or_else(|error| panic!("cannot check the generated files: {error}"));
     let listed: Vec<String> = stale
         .iter()
         .map(|entry| match entry {

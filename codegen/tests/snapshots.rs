@@ -36,7 +36,10 @@ impl Case {
         Case {
             name,
             spec,
-            layout: Layout { spec_dir_from_generated: "../spec".to_owned(), spec_display_name: format!("spec/{name}.yaml") },
+            layout: Layout {
+                spec_dir_from_generated: "../spec".to_owned(),
+                spec_display_name: format!("spec/{name}.yaml"),
+            },
         }
     }
 
@@ -116,7 +119,9 @@ fn assert_snapshots(case: &Case) {
     for (path, contents) in &expected {
         match fs::read_to_string(path) {
             Ok(snapshot) if snapshot == *contents => {}
-            Ok(snapshot) => problems.push(format!("{} differs:\n{}", shown(path), first_difference(&snapshot, contents))),
+            Ok(snapshot) => {
+                problems.push(format!("{} differs:\n{}", shown(path), first_difference(&snapshot, contents)))
+            }
             Err(_) => problems.push(format!("{} is missing (a new output)", shown(path))),
         }
     }

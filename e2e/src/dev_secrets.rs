@@ -32,10 +32,7 @@ impl DevSecrets {
             .map(|name| {
                 let name = name.as_ref();
                 let slug = name.to_ascii_lowercase().replace('_', "-");
-                DevSecret {
-                    name: name.to_string(),
-                    value: format!("e2e-dev-{slug}-placeholder"),
-                }
+                DevSecret { name: name.to_string(), value: format!("e2e-dev-{slug}-placeholder") }
             })
             .collect();
         DevSecrets { secrets }
@@ -51,17 +48,12 @@ impl DevSecrets {
 
     /// The values no response may ever contain.
     pub fn values(&self) -> Vec<String> {
-        self.secrets
-            .iter()
-            .map(|secret| secret.value.clone())
-            .collect()
+        self.secrets.iter().map(|secret| secret.value.clone()).collect()
     }
 
     /// The dotenv text wrangler's `--env-file` reads: `NAME=value` lines.
     pub fn to_env_file_text(&self) -> String {
-        let mut text = String::from(
-            "# Placeholder secrets for the e2e dev server; written by the e2e crate.\n",
-        );
+        let mut text = String::from("# Placeholder secrets for the e2e dev server; written by the e2e crate.\n");
         for secret in &self.secrets {
             text.push_str(&format!("{}={}\n", secret.name, secret.value));
         }
@@ -85,14 +77,8 @@ mod tests {
     fn env_file_has_one_line_per_secret() {
         let secrets = DevSecrets::for_names(&["OPENAI_CLIENT_ID", "DASHBOARD_AUTH_SECRET"]);
         let text = secrets.to_env_file_text();
-        assert!(
-            text.contains("\nOPENAI_CLIENT_ID=e2e-dev-openai-client-id-placeholder\n"),
-            "{text}"
-        );
-        assert!(
-            text.contains("\nDASHBOARD_AUTH_SECRET=e2e-dev-dashboard-auth-secret-placeholder\n"),
-            "{text}"
-        );
+        assert!(text.contains("\nOPENAI_CLIENT_ID=e2e-dev-openai-client-id-placeholder\n"), "{text}");
+        assert!(text.contains("\nDASHBOARD_AUTH_SECRET=e2e-dev-dashboard-auth-secret-placeholder\n"), "{text}");
         assert_eq!(text.lines().filter(|line| line.contains('=')).count(), 2);
     }
 }

@@ -43,14 +43,8 @@ impl DevServerOptions {
     /// `E2E_WRANGLER_CONFIG` replaces the configuration path, to run the harness against another worker.
     pub fn for_repo() -> Result<DevServerOptions, String> {
         let spec = crate::spec::Spec::load_repo()?;
-        let config = std::env::var_os("E2E_WRANGLER_CONFIG")
-            .map(PathBuf::from)
-            .unwrap_or_else(paths::wrangler_config);
-        Ok(DevServerOptions {
-            config,
-            startup_timeout: DEFAULT_STARTUP_TIMEOUT,
-            secret_names: spec.secret_names(),
-        })
+        let config = std::env::var_os("E2E_WRANGLER_CONFIG").map(PathBuf::from).unwrap_or_else(paths::wrangler_config);
+        Ok(DevServerOptions { config, startup_timeout: DEFAULT_STARTUP_TIMEOUT, secret_names: spec.secret_names() })
     }
 }
 
@@ -90,16 +84,10 @@ impl DevServer {
             )));
         }
         // Absolute, since wrangler runs in the config's directory (see below).
-        let config = options
-            .config
-            .canonicalize()
-            .map_err(|e| io_error("resolve", &options.config, e))?;
+        let config = options.config.canonicalize().map_err(|e| io_error("resolve", &options.config, e))?;
         let wrangler = paths::node_bin_dir().join("wrangler");
         if !wrangler.is_file() {
-            return Err(StartError(format!(
-                "{} is missing: run scripts/setup (npm ci)",
-                wrangler.display()
-            )));
+            return Err(StartError(format!("{} is missing: run scripts/setup (npm ci)", wrangler.display())));
         }
 
         let run_name = unique_run_name();
@@ -108,16 +96,11 @@ impl DevServer {
         fs::create_dir_all(&logs_dir).map_err(|e| io_error("create", &logs_dir, e))?;
         let log_path = logs_dir.join(format!("{run_name}.log"));
         let secrets = DevSecrets::for_names(&options.secret_names);
-        let env_file = secrets
-            .write_env_file(&run_dir)
-            .map_err(|e| io_error("write secrets into", &run_dir, e))?;
-        let (port, inspector_port) =
-            two_free_ports().map_err(|e| StartError(format!("no free local port: {e}")))?;
+        let env_file = secrets.write_env_file(&run_dir).map_err(|e| io_error("write secrets into", &run_dir, e))?;
+        let (port, inspector_port) = two_free_ports().map_err(|e| StartError(format!("no free local port: {e}")))?;
 
         let log = File::create(&log_path).map_err(|e| io_error("create", &log_path, e))?;
-        let log_for_stderr = log
-            .try_clone()
-            .map_err(|e| io_error("reopen", &log_path, e))?;
+        let log_for_stderr = log.try_clone().map_err(|e| io_error("reopen", &log_path, e))?;
         // wrangler resolves `main`, `assets` and `watch_dir` against the config file but runs the
         // `[build]` command in `build.cwd` taken relative to its own working directory (wrangler 4.164,
         // normalizeAndValidateBuild), so it must run in the config's directory.
@@ -134,11 +117,7 @@ impl DevServer {
             .arg(run_dir.join("state"))
             .arg("--env-file")
             .arg(&env_file)
-            .args([
-                "--log-level",
-                "debug",
-                "--show-interactive-dev-session=false",
-            ])
+            .args(["--log-level", "debug", "--show-interactive-dev-session=false"])
             .env("PATH", path_with_node_tools_first())
             .env("WRANGLER_SEND_METRICS", "false")
             .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
@@ -161,22 +140,10 @@ impl DevServer {
                 Ok(())
             });
         }
-        let child = command
-            .spawn()
-            .map_err(|e| StartError(format!("cannot start {}: {e}", wrangler.display())))?;
+        let child = command.spawn().map_err(|e| StartError(format!("cannot start {}: {e}", wrangler.display())))?;
 
-        let mut server = DevServer {
-            child,
-            base_url: format!("http://127.0.0.1:{port}"),
-            log_path,
-            run_dir,
-            secrets,
-        };
-        eprintln!(
-            "[e2e] wrangler dev starting at {} (log: {})",
-            server.base_url,
-            server.log_path.display()
-        );
+        let mut server = DevServer { child, base_url: format!("http://127.0.0.1:{port}"), log_path, run_dir, secrets };
+        eprintln!("[e2e] wrangler dev starting at {} (log: {})", server.base_url, server.log_path.display());
         server.wait_until_answering(options.startup_timeout)?;
         Ok(server)
     }
@@ -196,9 +163,7 @@ impl DevServer {
 
     /// Everything wrangler and workerd printed so far.
     pub fn log_text(&self) -> String {
-        fs::read(&self.log_path)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_default()
+        fs::read(&self.log_path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
     }
 
     /// Uncaught exceptions, panics, wasm traps and `✘ [ERROR]` lines in the log so far.
@@ -246,11 +211,7 @@ impl DevServer {
             if last_progress.elapsed() >= PROGRESS_EVERY {
                 last_progress = Instant::now();
                 let log = self.log_text();
-                let last_line = log
-                    .lines()
-                    .rev()
-                    .find(|line| !line.trim().is_empty())
-                    .unwrap_or("(log is empty)");
+                let last_line = log.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("(log is empty)");
                 eprintln!(
                     "[e2e] waiting for wrangler dev ({}s elapsed; the first start builds the worker); last log line: {}",
                     started.elapsed().as_secs(),
@@ -263,21 +224,12 @@ impl DevServer {
 
     fn fail_if_stopped_or_broken(&mut self) -> Result<(), StartError> {
         if let Ok(Some(status)) = self.child.try_wait() {
-            return Err(
-                self.start_error(&format!("wrangler dev exited ({status}) before answering"))
-            );
+            return Err(self.start_error(&format!("wrangler dev exited ({status}) before answering")));
         }
         // A failed custom build or a broken configuration is reported as `✘ [ERROR]` while wrangler keeps
         // running and waiting for file changes, so it is treated as fatal during startup.
-        if let Some(problem) = self
-            .log_problems()
-            .into_iter()
-            .find(|p| p.kind == ProblemKind::WranglerError)
-        {
-            return Err(self.start_error(&format!(
-                "wrangler reported an error while starting: {}",
-                problem.excerpt
-            )));
+        if let Some(problem) = self.log_problems().into_iter().find(|p| p.kind == ProblemKind::WranglerError) {
+            return Err(self.start_error(&format!("wrangler reported an error while starting: {}", problem.excerpt)));
         }
         Ok(())
     }
@@ -290,28 +242,17 @@ impl DevServer {
             .iter()
             .copied()
             .filter(|line| {
-                line.starts_with("[custom build]")
-                    && !line.trim_start_matches("[custom build]").trim().is_empty()
+                line.starts_with("[custom build]") && !line.trim_start_matches("[custom build]").trim().is_empty()
             })
             .collect();
-        let tail: Vec<&str> = lines
-            .iter()
-            .copied()
-            .filter(|line| !line.starts_with("Metrics dispatcher"))
-            .collect();
+        let tail: Vec<&str> = lines.iter().copied().filter(|line| !line.starts_with("Metrics dispatcher")).collect();
         let mut message = format!("{what} (full log: {})", self.log_path.display());
         if !build_output.is_empty() {
             let start = build_output.len().saturating_sub(30);
-            message.push_str(&format!(
-                "\n--- build output ---\n{}",
-                build_output[start..].join("\n")
-            ));
+            message.push_str(&format!("\n--- build output ---\n{}", build_output[start..].join("\n")));
         }
         let start = tail.len().saturating_sub(25);
-        message.push_str(&format!(
-            "\n--- last log lines ---\n{}",
-            tail[start..].join("\n")
-        ));
+        message.push_str(&format!("\n--- last log lines ---\n{}", tail[start..].join("\n")));
         StartError(message)
     }
 
@@ -324,10 +265,7 @@ impl DevServer {
             std::thread::sleep(Duration::from_millis(100));
         }
         if group_has_members(&mut self.child, group) {
-            eprintln!(
-                "[e2e] wrangler dev did not stop within {}s; killing its process group",
-                STOP_GRACE.as_secs()
-            );
+            eprintln!("[e2e] wrangler dev did not stop within {}s; killing its process group", STOP_GRACE.as_secs());
             unsafe { libc::kill(-group, libc::SIGKILL) };
         }
         let _ = self.child.wait();
@@ -386,10 +324,7 @@ fn path_with_node_tools_first() -> std::ffi::OsString {
 }
 
 fn unique_run_name() -> String {
-    let seconds = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
+    let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     format!("wrangler-dev-{seconds}-{}", std::process::id())
 }
 

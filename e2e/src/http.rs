@@ -42,26 +42,13 @@ impl Exchange {
     /// The comma-separated items of a list header (`Allow`, `Vary`, ...), trimmed; empty when absent.
     pub fn header_items(&self, name: &str) -> Vec<String> {
         self.header(name)
-            .map(|value| {
-                value
-                    .split(',')
-                    .map(|item| item.trim().to_string())
-                    .filter(|item| !item.is_empty())
-                    .collect()
-            })
+            .map(|value| value.split(',').map(|item| item.trim().to_string()).filter(|item| !item.is_empty()).collect())
             .unwrap_or_default()
     }
 
     /// The media type without parameters, lower-cased: `application/json; charset=utf-8` → `application/json`.
     pub fn media_type(&self) -> Option<String> {
-        self.header("content-type").map(|value| {
-            value
-                .split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        })
+        self.header("content-type").map(|value| value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
     }
 
     pub fn json(&self) -> Result<Value, String> {
@@ -76,11 +63,7 @@ impl Exchange {
     /// The headers whose names start with a prefix, e.g. every `access-control-` header.
     pub fn headers_starting_with(&self, prefix: &str) -> Vec<(String, String)> {
         let prefix = prefix.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .filter(|(key, _)| key.starts_with(&prefix))
-            .cloned()
-            .collect()
+        self.headers.iter().filter(|(key, _)| key.starts_with(&prefix)).cloned().collect()
     }
 }
 
@@ -110,12 +93,7 @@ pub struct Request {
 
 impl Request {
     pub fn new(method: &str, url: impl Into<String>) -> Self {
-        Request {
-            method: method.to_string(),
-            url: url.into(),
-            headers: Vec::new(),
-            body: None,
-        }
+        Request { method: method.to_string(), url: url.into(), headers: Vec::new(), body: None }
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
@@ -145,11 +123,7 @@ pub struct TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} got no answer: {}",
-            self.method, self.url, self.reason
-        )
+        write!(f, "{} {} got no answer: {}", self.method, self.url, self.reason)
     }
 }
 
@@ -182,50 +156,26 @@ impl HttpClient {
     }
 
     pub fn send(&self, request: Request) -> Result<Exchange, TransportError> {
-        let failure = |reason: String| TransportError {
-            method: request.method.clone(),
-            url: request.url.clone(),
-            reason,
-        };
-        let method =
-            Method::from_bytes(request.method.as_bytes()).map_err(|e| failure(e.to_string()))?;
+        let failure =
+            |reason: String| TransportError { method: request.method.clone(), url: request.url.clone(), reason };
+        let method = Method::from_bytes(request.method.as_bytes()).map_err(|e| failure(e.to_string()))?;
         let mut builder = http::Request::builder().method(method).uri(&request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
         let result = match &request.body {
-            Some(body) => self.agent.run(
-                builder
-                    .body(body.clone())
-                    .map_err(|e| failure(e.to_string()))?,
-            ),
-            None => self
-                .agent
-                .run(builder.body(()).map_err(|e| failure(e.to_string()))?),
+            Some(body) => self.agent.run(builder.body(body.clone()).map_err(|e| failure(e.to_string()))?),
+            None => self.agent.run(builder.body(()).map_err(|e| failure(e.to_string()))?),
         };
         let mut response = result.map_err(|e| failure(e.to_string()))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
             .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_string(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
+            .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
-        let body = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| failure(format!("reading the body: {e}")))?;
-        Ok(Exchange {
-            method: request.method,
-            url: request.url,
-            status,
-            headers,
-            body,
-        })
+        let body = response.body_mut().read_to_string().map_err(|e| failure(format!("reading the body: {e}")))?;
+        Ok(Exchange { method: request.method, url: request.url, status, headers, body })
     }
 }
 
@@ -238,21 +188,14 @@ mod tests {
             method: "GET".into(),
             url: "http://127.0.0.1/".into(),
             status: 200,
-            headers: headers
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             body: String::new(),
         }
     }
 
     #[test]
     fn list_headers_are_split_and_repeated_headers_joined() {
-        let exchange = exchange_with_headers(&[
-            ("allow", "GET, POST"),
-            ("allow", "OPTIONS"),
-            ("vary", "Origin"),
-        ]);
+        let exchange = exchange_with_headers(&[("allow", "GET, POST"), ("allow", "OPTIONS"), ("vary", "Origin")]);
         assert_eq!(exchange.header_items("Allow"), ["GET", "POST", "OPTIONS"]);
         assert_eq!(exchange.header("VARY").as_deref(), Some("Origin"));
         assert_eq!(exchange.header("x-missing"), None);
@@ -260,8 +203,7 @@ mod tests {
 
     #[test]
     fn media_type_drops_parameters() {
-        let exchange =
-            exchange_with_headers(&[("content-type", "Application/JSON; charset=utf-8")]);
+        let exchange = exchange_with_headers(&[("content-type", "Application/JSON; charset=utf-8")]);
         assert_eq!(exchange.media_type().as_deref(), Some("application/json"));
     }
 

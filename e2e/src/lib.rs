@@ -34,6 +34,7 @@
 //! To try the harness on another worker, `E2E_WRANGLER_CONFIG=<wrangler.toml>` replaces
 //! `generated/wrangler.toml` and `E2E_OPENAPI_FILE=<openapi.json>` replaces `generated/openapi.json`.
 
+pub mod auth_server;
 pub mod checks;
 pub mod dev_secrets;
 pub mod dev_server;

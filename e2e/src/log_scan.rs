@@ -55,11 +55,7 @@ pub struct LogProblem {
 
 impl fmt::Display for LogProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at log line {}:\n{}",
-            self.kind, self.line_number, self.excerpt
-        )
+        write!(f, "{} at log line {}:\n{}", self.kind, self.line_number, self.excerpt)
     }
 }
 
@@ -70,24 +66,17 @@ static ANSI_ESCAPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").expect("valid ANSI pattern"));
 
 /// workerd's debug trace of rejected promises, caught or not (see the module documentation).
-static WORKERD_REJECTION_TRACE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*uncaught exception; source = ").expect("valid trace pattern")
-});
+static WORKERD_REJECTION_TRACE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*uncaught exception; source = ").expect("valid trace pattern"));
 
 /// Checked in order; the first kind that matches a line names it, so a line is reported once.
 static PATTERNS: LazyLock<Vec<(ProblemKind, Regex)>> = LazyLock::new(|| {
     let pattern = |source: &str| Regex::new(source).expect("valid log pattern");
     vec![
         (ProblemKind::RustPanic, pattern(r"\bpanicked at\b")),
-        (
-            ProblemKind::WasmTrap,
-            pattern(r"\bRuntimeError: unreachable\b"),
-        ),
+        (ProblemKind::WasmTrap, pattern(r"\bRuntimeError: unreachable\b")),
         // wrangler's structured runtime log: `[wrangler:error]`, `[wrangler-UserWorker:error]`, ...
-        (
-            ProblemKind::UncaughtException,
-            pattern(r"^\s*\[wrangler(?:-[A-Za-z]+)?:error\]"),
-        ),
+        (ProblemKind::UncaughtException, pattern(r"^\s*\[wrangler(?:-[A-Za-z]+)?:error\]")),
         // workerd / V8 wording. Requires an error-like word after `Uncaught` so that prose such as
         // "uncaught exceptions are logged" in an ordinary log line does not count.
         (
@@ -109,10 +98,7 @@ pub fn classify_line(line: &str) -> Option<ProblemKind> {
     if WORKERD_REJECTION_TRACE.is_match(&line) {
         return None;
     }
-    PATTERNS
-        .iter()
-        .find(|(_, pattern)| pattern.is_match(&line))
-        .map(|(kind, _)| *kind)
+    PATTERNS.iter().find(|(_, pattern)| pattern.is_match(&line)).map(|(kind, _)| *kind)
 }
 
 /// Every failure in a log, in log order.
@@ -126,11 +112,7 @@ pub fn find_problems(log: &str) -> Vec<LogProblem> {
             continue;
         };
         let end = (index + 1 + CONTEXT_LINES).min(lines.len());
-        problems.push(LogProblem {
-            kind,
-            line_number: index + 1,
-            excerpt: lines[index..end].join("\n"),
-        });
+        problems.push(LogProblem { kind, line_number: index + 1, excerpt: lines[index..end].join("\n") });
         index += 1;
     }
     problems
@@ -148,8 +130,7 @@ mod tests {
 
     #[test]
     fn uncaught_exception_at_debug_log_level_is_found() {
-        let line =
-            "[wrangler-UserWorker:error] TypeError: Cannot read properties of null (reading 'x')";
+        let line = "[wrangler-UserWorker:error] TypeError: Cannot read properties of null (reading 'x')";
         assert_eq!(classify_line(line), Some(ProblemKind::UncaughtException));
     }
 
@@ -157,11 +138,9 @@ mod tests {
     fn unhandled_rejection_is_found() {
         // A rejected waitUntil promise, as wrangler 4.164 prints it (coloured), and as the inspector
         // dump at debug level quotes it.
-        let coloured = "\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mUncaught Error: boom-waituntil \x1b[0m";
-        assert_eq!(
-            classify_line(coloured),
-            Some(ProblemKind::UncaughtException)
-        );
+        let coloured =
+            "\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mUncaught Error: boom-waituntil \x1b[0m";
+        assert_eq!(classify_line(coloured), Some(ProblemKind::UncaughtException));
         assert_eq!(
             classify_line("      text: 'Uncaught Error: boom-waituntil',"),
             Some(ProblemKind::UncaughtException)
@@ -196,7 +175,8 @@ mod tests {
         assert_eq!(classify_line(line), Some(ProblemKind::RustPanic));
         // The panic hook logs through console.error, so the panic usually arrives inside `✘ [ERROR]`;
         // the more specific kind wins.
-        let coloured = "\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mpanicked at src/lib.rs:1:1:\x1b[0m";
+        let coloured =
+            "\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1mpanicked at src/lib.rs:1:1:\x1b[0m";
         assert_eq!(classify_line(coloured), Some(ProblemKind::RustPanic));
     }
 
@@ -204,10 +184,7 @@ mod tests {
     fn wasm_trap_is_found() {
         let line = "[wrangler:error] RuntimeError: unreachable";
         assert_eq!(classify_line(line), Some(ProblemKind::WasmTrap));
-        assert_eq!(
-            classify_line("    RuntimeError: unreachable"),
-            Some(ProblemKind::WasmTrap)
-        );
+        assert_eq!(classify_line("    RuntimeError: unreachable"), Some(ProblemKind::WasmTrap));
     }
 
     #[test]
@@ -215,10 +192,7 @@ mod tests {
         // Exactly as wrangler 4.164 writes a console.error line to a pipe.
         let line = "\x1b[31m✘ \x1b[41;31m[\x1b[41;97mERROR\x1b[41;31m]\x1b[0m \x1b[1man error via console.error\x1b[0m";
         assert_eq!(classify_line(line), Some(ProblemKind::WranglerError));
-        assert_eq!(
-            classify_line("✘ [ERROR] Build failed"),
-            Some(ProblemKind::WranglerError)
-        );
+        assert_eq!(classify_line("✘ [ERROR] Build failed"), Some(ProblemKind::WranglerError));
     }
 
     #[test]
@@ -249,17 +223,9 @@ mod tests {
                    [wrangler:info] GET /api/health 500 Internal Server Error (12ms)\n";
         let problems = find_problems(log);
         let kinds: Vec<_> = problems.iter().map(|p| (p.kind, p.line_number)).collect();
-        assert_eq!(
-            kinds,
-            vec![(ProblemKind::RustPanic, 2), (ProblemKind::WasmTrap, 4)]
-        );
-        assert!(problems[0]
-            .excerpt
-            .contains("called `Option::unwrap()` on a `None` value"));
-        assert!(
-            !problems[0].excerpt.contains('\x1b'),
-            "ANSI codes must be stripped from excerpts"
-        );
+        assert_eq!(kinds, vec![(ProblemKind::RustPanic, 2), (ProblemKind::WasmTrap, 4)]);
+        assert!(problems[0].excerpt.contains("called `Option::unwrap()` on a `None` value"));
+        assert!(!problems[0].excerpt.contains('\x1b'), "ANSI codes must be stripped from excerpts");
     }
 
     #[test]

@@ -30,34 +30,19 @@ pub struct OpenApi {
 
 impl OpenApi {
     pub fn from_value(document: Value) -> Result<OpenApi, String> {
-        let version = document
-            .get("openapi")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let version = document.get("openapi").and_then(Value::as_str).unwrap_or_default();
         if !version.starts_with("3.1") {
-            return Err(format!(
-                "expected an OpenAPI 3.1 document, got \"openapi\": {:?}",
-                document.get("openapi")
-            ));
+            return Err(format!("expected an OpenAPI 3.1 document, got \"openapi\": {:?}", document.get("openapi")));
         }
-        if document
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-            .is_none()
-        {
+        if document.pointer("/components/schemas").and_then(Value::as_object).is_none() {
             return Err("the OpenAPI document has no components.schemas object".to_string());
         }
-        Ok(OpenApi {
-            document,
-            validators: Mutex::new(HashMap::new()),
-        })
+        Ok(OpenApi { document, validators: Mutex::new(HashMap::new()) })
     }
 
     pub fn from_file(path: &Path) -> Result<OpenApi, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let document = serde_json::from_str(&text)
-            .map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let document = serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
         OpenApi::from_value(document)
     }
 
@@ -65,20 +50,12 @@ impl OpenApi {
         let url = format!("{}/openapi.json", base_url.trim_end_matches('/'));
         let exchange = client.get(&url).map_err(|e| e.to_string())?;
         if exchange.status != 200 {
-            return Err(format!(
-                "GET {url} answered {} instead of 200: {}",
-                exchange.status,
-                exchange.body_excerpt()
-            ));
+            return Err(format!("GET {url} answered {} instead of 200: {}", exchange.status, exchange.body_excerpt()));
         }
         OpenApi::from_value(exchange.json().map_err(|e| format!("GET {url}: {e}"))?)
     }
 
-    pub fn load(
-        source: &OpenApiSource,
-        client: &HttpClient,
-        base_url: &str,
-    ) -> Result<OpenApi, String> {
+    pub fn load(source: &OpenApiSource, client: &HttpClient, base_url: &str) -> Result<OpenApi, String> {
         match source {
             OpenApiSource::File(path) => OpenApi::from_file(path),
             OpenApiSource::Served => OpenApi::from_server(client, base_url),
@@ -106,39 +83,23 @@ impl OpenApi {
             .iter_errors(value)
             .map(|error| {
                 let path = error.instance_path().to_string();
-                format!(
-                    "at {:?}: {error}",
-                    if path.is_empty() { "/" } else { path.as_str() }
-                )
+                format!("at {:?}: {error}", if path.is_empty() { "/" } else { path.as_str() })
             })
             .collect();
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(format!(
-                "does not match schema {type_name}: {}",
-                problems.join("; ")
-            ))
+            Err(format!("does not match schema {type_name}: {}", problems.join("; ")))
         }
     }
 
     fn validator(&self, type_name: &str) -> Result<std::sync::Arc<jsonschema::Validator>, String> {
-        let mut validators = self
-            .validators
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut validators = self.validators.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(validator) = validators.get(type_name) {
             return Ok(validator.clone());
         }
-        let components = self
-            .document
-            .get("components")
-            .cloned()
-            .unwrap_or(Value::Null);
-        if components
-            .pointer(&format!("/schemas/{type_name}"))
-            .is_none()
-        {
+        let components = self.document.get("components").cloned().unwrap_or(Value::Null);
+        if components.pointer(&format!("/schemas/{type_name}")).is_none() {
             return Err(format!(
                 "the OpenAPI document has no components.schemas.{type_name} (it has: {})",
                 self.schema_names().join(", ")
@@ -153,9 +114,7 @@ impl OpenApi {
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(true)
             .build(&schema)
-            .map_err(|e| {
-                format!("components.schemas.{type_name} is not a valid JSON Schema: {e}")
-            })?;
+            .map_err(|e| format!("components.schemas.{type_name} is not a valid JSON Schema: {e}"))?;
         let validator = std::sync::Arc::new(validator);
         validators.insert(type_name.to_string(), validator.clone());
         Ok(validator)
@@ -196,29 +155,18 @@ mod tests {
 
     #[test]
     fn formats_are_checked() {
-        let error = sample()
-            .validate(
-                "Accepted",
-                &json!({"run_id": "not-a-uuid", "status": "queued"}),
-            )
-            .unwrap_err();
+        let error = sample().validate("Accepted", &json!({"run_id": "not-a-uuid", "status": "queued"})).unwrap_err();
         assert!(error.contains("/run_id"), "{error}");
     }
 
     #[test]
     fn unknown_type_names_the_known_ones() {
         let error = sample().validate("Health", &json!({})).unwrap_err();
-        assert!(
-            error.contains("no components.schemas.Health") && error.contains("Accepted"),
-            "{error}"
-        );
+        assert!(error.contains("no components.schemas.Health") && error.contains("Accepted"), "{error}");
     }
 
     #[test]
     fn only_openapi_3_1_is_accepted() {
-        assert!(
-            OpenApi::from_value(json!({"openapi": "3.0.3", "components": {"schemas": {}}}))
-                .is_err()
-        );
+        assert!(OpenApi::from_value(json!({"openapi": "3.0.3", "components": {"schemas": {}}})).is_err());
     }
 }

@@ -8,10 +8,7 @@ use std::path::PathBuf;
 /// The repository root: the e2e crate lives directly under it.
 pub fn repo_root() -> PathBuf {
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let root = manifest_dir
-        .parent()
-        .expect("the e2e crate sits inside the repository")
-        .to_path_buf();
+    let root = manifest_dir.parent().expect("the e2e crate sits inside the repository").to_path_buf();
     root.canonicalize().unwrap_or(root)
 }
 

@@ -116,8 +116,7 @@ impl fmt::Display for ExpectedBinding {
 
 impl Spec {
     pub fn load(path: &Path) -> Result<Spec, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         serde_yaml::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))
     }
 
@@ -129,21 +128,12 @@ impl Spec {
     /// Every binding health must list, with the kind names of the `BindingKind` enum.
     pub fn expected_bindings(&self) -> Vec<ExpectedBinding> {
         let named = |names: &BTreeMap<String, serde_yaml::Value>, kind: &'static str| {
-            names
-                .keys()
-                .map(move |name| ExpectedBinding {
-                    name: name.clone(),
-                    kind,
-                })
-                .collect::<Vec<_>>()
+            names.keys().map(move |name| ExpectedBinding { name: name.clone(), kind }).collect::<Vec<_>>()
         };
         let mut bindings = named(&self.bindings.kv, "kv");
         bindings.extend(named(&self.bindings.durable_objects, "durable_object"));
         if let Some(assets) = &self.bindings.assets {
-            bindings.push(ExpectedBinding {
-                name: assets.binding.clone(),
-                kind: "assets",
-            });
+            bindings.push(ExpectedBinding { name: assets.binding.clone(), kind: "assets" });
         }
         bindings.extend(named(&self.bindings.vars, "var"));
         bindings.extend(named(&self.bindings.secrets, "secret"));
@@ -156,22 +146,15 @@ impl Spec {
 
     /// The public origin an environment is served from, e.g. `http://localhost:8787` for dev.
     pub fn origin(&self, environment: &str) -> Result<&str, String> {
-        self.environments
-            .get(environment)
-            .map(|env| env.origin.as_str())
-            .ok_or_else(|| {
-                let known: Vec<_> = self.environments.keys().collect();
-                format!("environment {environment:?} is not in the spec (known: {known:?})")
-            })
+        self.environments.get(environment).map(|env| env.origin.as_str()).ok_or_else(|| {
+            let known: Vec<_> = self.environments.keys().collect();
+            format!("environment {environment:?} is not in the spec (known: {known:?})")
+        })
     }
 
     /// The methods the spec declares for a path (upper case), empty when the path is unknown.
     pub fn methods_of(&self, path: &str) -> Vec<String> {
-        self.routes
-            .iter()
-            .filter(|route| route.path == path)
-            .flat_map(Route::methods)
-            .collect()
+        self.routes.iter().filter(|route| route.path == path).flat_map(Route::methods).collect()
     }
 }
 
@@ -183,11 +166,7 @@ mod tests {
     fn repository_spec_parses_with_the_values_the_checks_use() {
         let spec = Spec::load_repo().expect("spec/dashboard.yaml parses");
         assert_eq!(spec.origin("dev").unwrap(), "http://localhost:8787");
-        let bindings: Vec<String> = spec
-            .expected_bindings()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let bindings: Vec<String> = spec.expected_bindings().iter().map(ToString::to_string).collect();
         assert_eq!(
             bindings,
             [

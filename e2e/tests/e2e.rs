@@ -15,15 +15,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use serde_json::{json, Value};
 
 use e2e::checks::control::{
-    apply_control, apply_control_body, expect_applied, expect_control_recorded, post_test_flow,
-    random_uuid, start_test_flow, UNREACHABLE_MCP_ENDPOINT,
+    apply_control, apply_control_body, expect_applied, expect_control_recorded, post_test_flow, random_uuid,
+    start_test_flow, UNREACHABLE_MCP_ENDPOINT,
 };
-use e2e::checks::cors::{
-    expect_cors_grant, expect_list_contains, expect_no_cors_headers, REFUSED_ORIGIN,
-};
-use e2e::checks::observability::{
-    entry_id, fetch_all_logs, last_log_id, log_entries, MetricsSnapshot,
-};
+use e2e::checks::cors::{expect_cors_grant, expect_list_contains, expect_no_cors_headers, REFUSED_ORIGIN};
+use e2e::checks::observability::{entry_id, fetch_all_logs, last_log_id, log_entries, MetricsSnapshot};
 use e2e::checks::realtime::{first_sse_event, websocket_url, JsonRpcSocket, REALTIME_TIMEOUT};
 use e2e::checks::{run_smoke_reporting, CheckResult, Expectations, Probe};
 use e2e::http::Request;
@@ -47,59 +43,23 @@ type Step = fn(&Context) -> CheckResult;
 /// The steps, in the order they run. The clean-log check is not listed: `main` runs it last.
 const STEPS: &[(&str, Step)] = &[
     ("smoke suite", smoke_suite),
-    (
-        "health lists each declared binding once",
-        health_lists_each_binding_once,
-    ),
-    (
-        "pausing twice applies once and holds test flows",
-        pausing_holds_test_flows,
-    ),
-    (
-        "log paging follows limit and since",
-        log_paging_follows_limit_and_since,
-    ),
-    (
-        "log query parameters are validated",
-        log_parameters_are_validated,
-    ),
+    ("health lists each declared binding once", health_lists_each_binding_once),
+    ("pausing twice applies once and holds test flows", pausing_holds_test_flows),
+    ("log paging follows limit and since", log_paging_follows_limit_and_since),
+    ("log query parameters are validated", log_parameters_are_validated),
     ("control rejects bad requests", control_rejects_bad_requests),
-    (
-        "control actions are recorded as logs and spans",
-        control_actions_are_recorded,
-    ),
-    (
-        "cancel_run acts on a real run",
-        cancel_run_acts_on_a_real_run,
-    ),
+    ("control actions are recorded as logs and spans", control_actions_are_recorded),
+    ("cancel_run acts on a real run", cancel_run_acts_on_a_real_run),
     ("clear_logs empties the log", clear_logs_empties_the_log),
-    (
-        "test flows are validated and listed newest first",
-        test_flows_are_listed_newest_first,
-    ),
+    ("test flows are validated and listed newest first", test_flows_are_listed_newest_first),
     ("traces respect their limit", traces_respect_their_limit),
     ("metrics follow logs and runs", metrics_follow_logs_and_runs),
-    (
-        "auth callback validates and hides secrets",
-        auth_callback_validates_and_hides_secrets,
-    ),
-    (
-        "sign-out answers GET and POST only",
-        sign_out_answers_get_and_post_only,
-    ),
-    (
-        "discovery documents name the public origin",
-        discovery_documents_name_the_public_origin,
-    ),
+    ("auth callback validates and hides secrets", auth_callback_validates_and_hides_secrets),
+    ("sign-out answers GET and POST only", sign_out_answers_get_and_post_only),
+    ("discovery documents name the public origin", discovery_documents_name_the_public_origin),
     ("static pages and fallbacks", static_pages_and_fallbacks),
-    (
-        "CORS grants only the listed origins",
-        cors_grants_only_listed_origins,
-    ),
-    (
-        "event stream starts with health",
-        event_stream_starts_with_health,
-    ),
+    ("CORS grants only the listed origins", cors_grants_only_listed_origins),
+    ("event stream starts with health", event_stream_starts_with_health),
     ("MCP WebSocket speaks JSON-RPC", websocket_speaks_json_rpc),
 ];
 
@@ -113,10 +73,7 @@ fn main() -> ExitCode {
         }
     };
     let expect = Expectations::local_dev(server.secrets()).expect("spec/dashboard.yaml loads");
-    let context = Context {
-        server: &server,
-        expect: &expect,
-    };
+    let context = Context { server: &server, expect: &expect };
 
     let mut failed: Vec<&str> = Vec::new();
     let mut passed = 0usize;
@@ -155,15 +112,9 @@ fn main() -> ExitCode {
 }
 
 fn smoke_suite(context: &Context) -> CheckResult {
-    let outcomes = run_smoke_reporting(context.server.base_url(), context.expect, |outcome| {
-        println!("{outcome}")
-    })?;
+    let outcomes = run_smoke_reporting(context.server.base_url(), context.expect, |outcome| println!("{outcome}"))?;
     // The local run is never read-only: every check, the state-changing ones included, must have run.
-    assert!(
-        outcomes.len() >= 40,
-        "expected the whole suite to run, only {} checks passed",
-        outcomes.len()
-    );
+    assert!(outcomes.len() >= 40, "expected the whole suite to run, only {} checks passed", outcomes.len());
     Ok(())
 }
 
@@ -174,28 +125,11 @@ fn health_lists_each_binding_once(context: &Context) -> CheckResult {
     let body = probe.expect_json(check, &exchange, 200, "Health")?;
     let names: Vec<String> = body["bindings"]
         .as_array()
-        .map(|bindings| {
-            bindings
-                .iter()
-                .map(|b| b["name"].as_str().unwrap_or_default().to_string())
-                .collect()
-        })
+        .map(|bindings| bindings.iter().map(|b| b["name"].as_str().unwrap_or_default().to_string()).collect())
         .unwrap_or_default();
     let unique: BTreeSet<&String> = names.iter().collect();
-    let wanted: BTreeSet<String> = context
-        .expect
-        .spec
-        .expected_bindings()
-        .into_iter()
-        .map(|b| b.name)
-        .collect();
-    probe.ensure(
-        unique.len() == names.len(),
-        check,
-        &exchange,
-        "each binding listed once",
-        format!("{names:?}"),
-    )?;
+    let wanted: BTreeSet<String> = context.expect.spec.expected_bindings().into_iter().map(|b| b.name).collect();
+    probe.ensure(unique.len() == names.len(), check, &exchange, "each binding listed once", format!("{names:?}"))?;
     probe.ensure(
         unique.into_iter().cloned().collect::<BTreeSet<_>>() == wanted,
         check,
@@ -206,18 +140,9 @@ fn health_lists_each_binding_once(context: &Context) -> CheckResult {
     // The report is made now: its timestamp is this machine's current time, give or take.
     let timestamp = body["timestamp"].as_str().unwrap_or_default();
     let reported = parse_rfc3339_nanos(timestamp).unwrap_or(0);
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as i128;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as i128;
     let skew_seconds = (now - reported).abs() / 1_000_000_000;
-    probe.ensure(
-        skew_seconds < 300,
-        check,
-        &exchange,
-        "a timestamp within 5 minutes of now",
-        format!("{timestamp:?}"),
-    )
+    probe.ensure(skew_seconds < 300, check, &exchange, "a timestamp within 5 minutes of now", format!("{timestamp:?}"))
 }
 
 fn pausing_holds_test_flows(context: &Context) -> CheckResult {
@@ -251,12 +176,7 @@ fn pausing_holds_test_flows(context: &Context) -> CheckResult {
     expect_applied(&probe, "second resume", &exchange, &result, false)?;
     expect_paused(&probe, false)?;
 
-    start_test_flow(
-        &probe,
-        "test flow after resuming",
-        UNREACHABLE_MCP_ENDPOINT,
-        "handshake",
-    )?;
+    start_test_flow(&probe, "test flow after resuming", UNREACHABLE_MCP_ENDPOINT, "handshake")?;
     Ok(())
 }
 
@@ -273,17 +193,8 @@ fn log_paging_follows_limit_and_since(context: &Context) -> CheckResult {
     let check = "every entry since the actions";
     let exchange = probe.get(check, &format!("/api/logs?since={before}&limit=1000"))?;
     let after = log_entries(&probe, check, &exchange)?;
-    let control_entries = after
-        .iter()
-        .filter(|entry| entry["source"] == "control")
-        .count();
-    probe.ensure(
-        control_entries >= 6,
-        check,
-        &exchange,
-        "at least 6 control entries",
-        format!("{control_entries}"),
-    )?;
+    let control_entries = after.iter().filter(|entry| entry["source"] == "control").count();
+    probe.ensure(control_entries >= 6, check, &exchange, "at least 6 control entries", format!("{control_entries}"))?;
     probe.ensure(
         after.iter().all(|entry| entry_id(entry) > before),
         check,
@@ -297,43 +208,21 @@ fn log_paging_follows_limit_and_since(context: &Context) -> CheckResult {
     let check = "first page of two";
     let exchange = probe.get(check, &format!("/api/logs?since={before}&limit=2"))?;
     let first = log_entries(&probe, check, &exchange)?;
-    probe.ensure(
-        first.len() == 2,
-        check,
-        &exchange,
-        "2 entries",
-        format!("{}", first.len()),
-    )?;
+    probe.ensure(first.len() == 2, check, &exchange, "2 entries", format!("{}", first.len()))?;
     let check = "second page of two";
     let continue_after = entry_id(&first[1]);
     let exchange = probe.get(check, &format!("/api/logs?since={continue_after}&limit=2"))?;
     let second = log_entries(&probe, check, &exchange)?;
     let got: Vec<u64> = first.iter().chain(&second).map(entry_id).collect();
-    probe.ensure(
-        got == wanted,
-        check,
-        &exchange,
-        format!("ids {wanted:?}"),
-        format!("ids {got:?}"),
-    )?;
+    probe.ensure(got == wanted, check, &exchange, format!("ids {wanted:?}"), format!("ids {got:?}"))?;
 
     // A `since` beyond the newest entry is valid and empty.
     let newest = after.last().map(entry_id).unwrap_or(before);
     let check = "since the newest entry";
     let exchange = probe.get(check, &format!("/api/logs?since={newest}"))?;
     let rest = log_entries(&probe, check, &exchange)?;
-    let stray: Vec<u64> = rest
-        .iter()
-        .map(entry_id)
-        .filter(|id| *id <= newest)
-        .collect();
-    probe.ensure(
-        stray.is_empty(),
-        check,
-        &exchange,
-        format!("no id at or below {newest}"),
-        format!("{stray:?}"),
-    )
+    let stray: Vec<u64> = rest.iter().map(entry_id).filter(|id| *id <= newest).collect();
+    probe.ensure(stray.is_empty(), check, &exchange, format!("no id at or below {newest}"), format!("{stray:?}"))
 }
 
 fn log_parameters_are_validated(context: &Context) -> CheckResult {
@@ -356,13 +245,7 @@ fn log_parameters_are_validated(context: &Context) -> CheckResult {
         let exchange = probe.get(&check, &format!("/api/logs?{query}"))?;
         let entries = log_entries(&probe, &check, &exchange)?;
         if query == "limit=1" {
-            probe.ensure(
-                entries.len() <= 1,
-                &check,
-                &exchange,
-                "at most 1 entry",
-                format!("{}", entries.len()),
-            )?;
+            probe.ensure(entries.len() <= 1, &check, &exchange, "at most 1 entry", format!("{}", entries.len()))?;
         }
     }
     Ok(())
@@ -370,23 +253,15 @@ fn log_parameters_are_validated(context: &Context) -> CheckResult {
 
 fn control_rejects_bad_requests(context: &Context) -> CheckResult {
     let probe = context.probe()?;
-    let post = |check: &str, body: &str| {
-        probe.send(
-            check,
-            Request::new("POST", probe.url("/api/control")).json_text(body),
-        )
-    };
+    let post =
+        |check: &str, body: &str| probe.send(check, Request::new("POST", probe.url("/api/control")).json_text(body));
     for (check, body, location) in [
         ("malformed JSON", "{\"action\":", None),
         ("empty body", "", None),
         ("a JSON array", "[]", None),
         ("missing action", "{}", None),
         ("unknown action", "{\"action\":\"explode\"}", None),
-        (
-            "cancel_run without run_id",
-            "{\"action\":\"cancel_run\"}",
-            Some("body.run_id"),
-        ),
+        ("cancel_run without run_id", "{\"action\":\"cancel_run\"}", Some("body.run_id")),
         (
             "cancel_run with a run_id that is no UUID",
             "{\"action\":\"cancel_run\",\"run_id\":\"run-1\"}",
@@ -397,11 +272,7 @@ fn control_rejects_bad_requests(context: &Context) -> CheckResult {
         probe.expect_error(check, &exchange, 400, "invalid_body", location)?;
     }
     let check = "cancel_run of an unknown run";
-    let exchange = probe.post_json(
-        check,
-        "/api/control",
-        &json!({"action": "cancel_run", "run_id": random_uuid()}),
-    )?;
+    let exchange = probe.post_json(check, "/api/control", &json!({"action": "cancel_run", "run_id": random_uuid()}))?;
     probe.expect_error(check, &exchange, 404, "not_found", None)?;
     Ok(())
 }
@@ -413,13 +284,7 @@ fn control_actions_are_recorded(context: &Context) -> CheckResult {
         let (exchange, result) = apply_control(&probe, action, action)?;
         expect_applied(&probe, action, &exchange, &result, true)?;
         let at = result["at"].as_str().unwrap_or_default();
-        probe.ensure(
-            parse_rfc3339_nanos(at).is_some(),
-            action,
-            &exchange,
-            "an RFC 3339 `at`",
-            format!("{at:?}"),
-        )?;
+        probe.ensure(parse_rfc3339_nanos(at).is_some(), action, &exchange, "an RFC 3339 `at`", format!("{at:?}"))?;
         expect_control_recorded(&mut probe, action, since)?;
     }
     Ok(())
@@ -427,34 +292,18 @@ fn control_actions_are_recorded(context: &Context) -> CheckResult {
 
 fn cancel_run_acts_on_a_real_run(context: &Context) -> CheckResult {
     let mut probe = context.probe()?;
-    let (_, run_id) = start_test_flow(
-        &probe,
-        "start a run to cancel",
-        UNREACHABLE_MCP_ENDPOINT,
-        "full",
-    )?;
+    let (_, run_id) = start_test_flow(&probe, "start a run to cancel", UNREACHABLE_MCP_ENDPOINT, "full")?;
     let since = last_log_id(&probe, "log before cancelling")?;
     let check = "cancel the run";
-    let exchange = probe.post_json(
-        check,
-        "/api/control",
-        &json!({"action": "cancel_run", "run_id": run_id}),
-    )?;
+    let exchange = probe.post_json(check, "/api/control", &json!({"action": "cancel_run", "run_id": run_id}))?;
     let run_status = |probe: &Probe| -> CheckResult<String> {
         let exchange = probe.get("read the run", "/api/runs")?;
         let list = probe.expect_json("read the run", &exchange, 200, "RunList")?;
-        let run = list["runs"]
-            .as_array()
-            .and_then(|runs| runs.iter().find(|run| run["id"] == run_id.as_str()))
-            .cloned();
+        let run =
+            list["runs"].as_array().and_then(|runs| runs.iter().find(|run| run["id"] == run_id.as_str())).cloned();
         match run {
             Some(run) => Ok(run["status"].as_str().unwrap_or_default().to_string()),
-            None => Err(probe.fail(
-                "read the run",
-                &exchange,
-                format!("run {run_id} listed"),
-                "not listed",
-            )),
+            None => Err(probe.fail("read the run", &exchange, format!("run {run_id} listed"), "not listed")),
         }
     };
     let finished = ["succeeded", "failed", "cancelled"];
@@ -510,24 +359,13 @@ fn clear_logs_empties_the_log(context: &Context) -> CheckResult {
     // The earlier steps wrote entries, so clearing has something to remove.
     let (entries, exchange) = fetch_all_logs(&probe, "log before clearing")?;
     let before = entries.last().map(entry_id).unwrap_or(0);
-    probe.ensure(
-        !entries.is_empty(),
-        "log before clearing",
-        &exchange,
-        "some entries to clear",
-        "an empty log",
-    )?;
-    let (exchange, result) =
-        apply_control_body(&probe, "clear_logs", &json!({"action": "clear_logs"}))?;
+    probe.ensure(!entries.is_empty(), "log before clearing", &exchange, "some entries to clear", "an empty log")?;
+    let (exchange, result) = apply_control_body(&probe, "clear_logs", &json!({"action": "clear_logs"}))?;
     expect_applied(&probe, "clear_logs", &exchange, &result, true)?;
 
     let check = "log after clearing";
     let (entries, exchange) = fetch_all_logs(&probe, check)?;
-    let old: Vec<u64> = entries
-        .iter()
-        .map(entry_id)
-        .filter(|id| *id <= before)
-        .collect();
+    let old: Vec<u64> = entries.iter().map(entry_id).filter(|id| *id <= before).collect();
     probe.ensure(
         old.is_empty(),
         check,
@@ -552,23 +390,14 @@ fn clear_logs_empties_the_log(context: &Context) -> CheckResult {
 fn test_flows_are_listed_newest_first(context: &Context) -> CheckResult {
     let probe = context.probe()?;
     let (_, older) = start_test_flow(&probe, "older run", UNREACHABLE_MCP_ENDPOINT, "handshake")?;
-    let (exchange, newer) =
-        start_test_flow(&probe, "newer run", "http://127.0.0.1:9/other", "full")?;
-    probe.ensure(
-        older != newer,
-        "newer run",
-        &exchange,
-        "a new run id",
-        format!("{newer} again"),
-    )?;
+    let (exchange, newer) = start_test_flow(&probe, "newer run", "http://127.0.0.1:9/other", "full")?;
+    probe.ensure(older != newer, "newer run", &exchange, "a new run id", format!("{newer} again"))?;
 
     let check = "runs list";
     let exchange = probe.get(check, "/api/runs")?;
     let list = probe.expect_json(check, &exchange, 200, "RunList")?;
-    let ids: Vec<&str> = list["runs"]
-        .as_array()
-        .map(|runs| runs.iter().filter_map(|r| r["id"].as_str()).collect())
-        .unwrap_or_default();
+    let ids: Vec<&str> =
+        list["runs"].as_array().map(|runs| runs.iter().filter_map(|r| r["id"].as_str()).collect()).unwrap_or_default();
     let position = |id: &str| ids.iter().position(|listed| *listed == id);
     match (position(&newer), position(&older)) {
         (Some(newer_at), Some(older_at)) => probe.ensure(
@@ -578,33 +407,18 @@ fn test_flows_are_listed_newest_first(context: &Context) -> CheckResult {
             format!("{newer} listed before {older}"),
             format!("positions {newer_at} and {older_at}"),
         )?,
-        _ => {
-            return Err(probe.fail(
-                check,
-                &exchange,
-                format!("runs {older} and {newer} listed"),
-                format!("{ids:?}"),
-            ))
-        }
+        _ => return Err(probe.fail(check, &exchange, format!("runs {older} and {newer} listed"), format!("{ids:?}"))),
     }
 
     let long_endpoint = format!("https://mcp.example.com/{}", "a".repeat(2100));
     for (check, body, location) in [
-        (
-            "endpoint that is no URI",
-            json!({"endpoint": "not a uri", "workflow": "handshake"}),
-            Some("body.endpoint"),
-        ),
+        ("endpoint that is no URI", json!({"endpoint": "not a uri", "workflow": "handshake"}), Some("body.endpoint")),
         (
             "endpoint over 2048 characters",
             json!({"endpoint": long_endpoint, "workflow": "handshake"}),
             Some("body.endpoint"),
         ),
-        (
-            "missing endpoint",
-            json!({"workflow": "handshake"}),
-            Some("body.endpoint"),
-        ),
+        ("missing endpoint", json!({"workflow": "handshake"}), Some("body.endpoint")),
         (
             "unknown workflow",
             json!({"endpoint": UNREACHABLE_MCP_ENDPOINT, "workflow": "everything"}),
@@ -615,10 +429,7 @@ fn test_flows_are_listed_newest_first(context: &Context) -> CheckResult {
         probe.expect_error(check, &exchange, 400, "invalid_body", location)?;
     }
     let check = "malformed test-flow JSON";
-    let exchange = probe.send(
-        check,
-        Request::new("POST", probe.url("/api/test-flow")).json_text("{\"endpoint\""),
-    )?;
+    let exchange = probe.send(check, Request::new("POST", probe.url("/api/test-flow")).json_text("{\"endpoint\""))?;
     probe.expect_error(check, &exchange, 400, "invalid_body", None)?;
     Ok(())
 }
@@ -630,26 +441,14 @@ fn traces_respect_their_limit(context: &Context) -> CheckResult {
     let exchange = probe.get(check, "/api/traces?limit=2")?;
     let list = probe.expect_json(check, &exchange, 200, "TraceList")?;
     let count = list["spans"].as_array().map_or(0, Vec::len);
-    probe.ensure(
-        count == 2,
-        check,
-        &exchange,
-        "2 spans",
-        format!("{count} spans"),
-    )?;
+    probe.ensure(count == 2, check, &exchange, "2 spans", format!("{count} spans"))?;
     let check = "traces?limit=500";
     let exchange = probe.get(check, "/api/traces?limit=500")?;
     probe.expect_json(check, &exchange, 200, "TraceList")?;
     for query in ["limit=0", "limit=501", "limit=abc", "limit=-5"] {
         let check = format!("traces?{query}");
         let exchange = probe.get(&check, &format!("/api/traces?{query}"))?;
-        probe.expect_error(
-            &check,
-            &exchange,
-            400,
-            "invalid_parameter",
-            Some("query.limit"),
-        )?;
+        probe.expect_error(&check, &exchange, 400, "invalid_parameter", Some("query.limit"))?;
     }
     Ok(())
 }
@@ -692,30 +491,15 @@ fn auth_callback_validates_and_hides_secrets(context: &Context) -> CheckResult {
         probe.expect_error(&check, &exchange, 400, "invalid_parameter", Some(location))?;
     }
     let check = "callback with code and state";
-    let exchange = probe.get(
-        check,
-        "/auth/callback?code=e2e-made-up-code&state=e2e-state",
-    )?;
+    let exchange = probe.get(check, "/auth/callback?code=e2e-made-up-code&state=e2e-state")?;
     probe.expect_error(check, &exchange, 502, "bad_gateway", None)?;
     probe.expect_no_secrets(check, &exchange)?;
     let leaked: Vec<&(String, String)> = exchange
         .headers
         .iter()
-        .filter(|(_, value)| {
-            context
-                .expect
-                .forbidden_values
-                .iter()
-                .any(|secret| value.contains(secret.as_str()))
-        })
+        .filter(|(_, value)| context.expect.forbidden_values.iter().any(|secret| value.contains(secret.as_str())))
         .collect();
-    probe.ensure(
-        leaked.is_empty(),
-        check,
-        &exchange,
-        "headers without secret values",
-        format!("{leaked:?}"),
-    )
+    probe.ensure(leaked.is_empty(), check, &exchange, "headers without secret values", format!("{leaked:?}"))
 }
 
 fn sign_out_answers_get_and_post_only(context: &Context) -> CheckResult {
@@ -729,25 +513,14 @@ fn sign_out_answers_get_and_post_only(context: &Context) -> CheckResult {
         let check = "sign-out";
         let exchange = probe.send(check, request)?;
         let body = probe.expect_json(check, &exchange, 200, "LogoutResult")?;
-        probe.ensure(
-            body == json!({"success": true}),
-            check,
-            &exchange,
-            r#"{"success":true}"#,
-            body.to_string(),
-        )?;
+        probe.ensure(body == json!({"success": true}), check, &exchange, r#"{"success":true}"#, body.to_string())?;
     }
     let check = "sign-out with an over-long session id";
     let long_id = "s".repeat(129);
-    let exchange = probe.send(
-        check,
-        Request::new("POST", probe.url("/auth/logout")).header("X-Session-Id", &long_id),
-    )?;
+    let exchange =
+        probe.send(check, Request::new("POST", probe.url("/auth/logout")).header("X-Session-Id", &long_id))?;
     let body = probe.expect_error(check, &exchange, 400, "invalid_parameter", None)?;
-    let location = body["error"]["location"]
-        .as_str()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let location = body["error"]["location"].as_str().unwrap_or_default().to_ascii_lowercase();
     probe.ensure(
         location == "header.x-session-id",
         check,
@@ -759,11 +532,7 @@ fn sign_out_answers_get_and_post_only(context: &Context) -> CheckResult {
     for method in ["PUT", "DELETE", "PATCH"] {
         let check = format!("{method} sign-out");
         let exchange = probe.send(&check, Request::new(method, probe.url("/auth/logout")))?;
-        probe.expect_method_not_allowed(
-            &check,
-            &exchange,
-            &["GET".into(), "POST".into(), "OPTIONS".into()],
-        )?;
+        probe.expect_method_not_allowed(&check, &exchange, &["GET".into(), "POST".into(), "OPTIONS".into()])?;
     }
     Ok(())
 }
@@ -780,25 +549,10 @@ fn discovery_documents_name_the_public_origin(context: &Context) -> CheckResult 
         "resource http://localhost:8787",
         format!("resource {}", body["resource"]),
     )?;
-    let scopes: BTreeSet<&str> = body["scopes_supported"]
-        .as_array()
-        .map(|s| s.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let wanted: BTreeSet<&str> = [
-        "search.read",
-        "docs.write",
-        "memory.read",
-        "memory.write",
-        "memory.delete",
-    ]
-    .into();
-    probe.ensure(
-        scopes == wanted,
-        check,
-        &exchange,
-        format!("{wanted:?}"),
-        format!("{scopes:?}"),
-    )?;
+    let scopes: BTreeSet<&str> =
+        body["scopes_supported"].as_array().map(|s| s.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let wanted: BTreeSet<&str> = ["search.read", "docs.write", "memory.read", "memory.write", "memory.delete"].into();
+    probe.ensure(scopes == wanted, check, &exchange, format!("{wanted:?}"), format!("{scopes:?}"))?;
     probe.ensure(
         body["bearer_methods_supported"] == json!(["header"]),
         check,
@@ -832,26 +586,15 @@ fn discovery_documents_name_the_public_origin(context: &Context) -> CheckResult 
     let check = "OpenAPI components";
     let exchange = probe.get(check, "/openapi.json")?;
     let document = probe.expect_json_document(check, &exchange, 200)?;
-    let schemas = document["components"]["schemas"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let schemas = document["components"]["schemas"].as_object().cloned().unwrap_or_default();
     let spec_text = std::fs::read_to_string(e2e::paths::spec_file()).expect("spec readable");
     let spec: serde_yaml::Value = serde_yaml::from_str(&spec_text).expect("spec parses");
     let mut wanted: Vec<String> = spec["types"]
         .as_mapping()
-        .map(|types| {
-            types
-                .keys()
-                .filter_map(|k| k.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|types| types.keys().filter_map(|k| k.as_str().map(str::to_string)).collect())
         .unwrap_or_default();
     wanted.push("Error".into());
-    let missing: Vec<&String> = wanted
-        .iter()
-        .filter(|name| !schemas.contains_key(name.as_str()))
-        .collect();
+    let missing: Vec<&String> = wanted.iter().filter(|name| !schemas.contains_key(name.as_str())).collect();
     probe.ensure(
         missing.is_empty(),
         check,
@@ -879,13 +622,7 @@ fn static_pages_and_fallbacks(context: &Context) -> CheckResult {
         let exchange = probe.send(&check, Request::new(method, probe.url("/api/health")))?;
         probe.expect_method_not_allowed(&check, &exchange, &["GET".into(), "OPTIONS".into()])?;
         let allow = exchange.header("allow").unwrap_or_default();
-        probe.ensure(
-            allow == "GET, OPTIONS",
-            &check,
-            &exchange,
-            "Allow: GET, OPTIONS",
-            format!("Allow: {allow}"),
-        )?;
+        probe.ensure(allow == "GET, OPTIONS", &check, &exchange, "Allow: GET, OPTIONS", format!("Allow: {allow}"))?;
     }
     let check = "GET /api/control";
     let exchange = probe.get(check, "/api/control")?;
@@ -896,11 +633,9 @@ fn cors_grants_only_listed_origins(context: &Context) -> CheckResult {
     let probe = context.probe()?;
     for origin in ["https://chatgpt.com", "https://chat.openai.com"] {
         // Browsers need the grant on error answers too, or the page cannot read the error.
-        for (method, path, status) in [
-            ("GET", "/api/health", 200),
-            ("GET", "/api/nope", 404),
-            ("POST", "/api/control", 400),
-        ] {
+        for (method, path, status) in
+            [("GET", "/api/health", 200), ("GET", "/api/nope", 404), ("POST", "/api/control", 400)]
+        {
             let check = format!("{origin} {method} {path}");
             let mut request = Request::new(method, probe.url(path)).header("Origin", origin);
             if method == "POST" {
@@ -909,26 +644,12 @@ fn cors_grants_only_listed_origins(context: &Context) -> CheckResult {
             let exchange = probe.send(&check, request)?;
             probe.expect_status(&check, &exchange, status)?;
             expect_cors_grant(&probe, &check, &exchange, origin)?;
-            expect_list_contains(
-                &probe,
-                &check,
-                &exchange,
-                "access-control-expose-headers",
-                "Mcp-Session-Id",
-            )?;
+            expect_list_contains(&probe, &check, &exchange, "access-control-expose-headers", "Mcp-Session-Id")?;
         }
     }
-    for origin in [
-        REFUSED_ORIGIN,
-        "https://chatgpt.com.evil.example",
-        "http://chatgpt.com",
-        "null",
-    ] {
+    for origin in [REFUSED_ORIGIN, "https://chatgpt.com.evil.example", "http://chatgpt.com", "null"] {
         let check = format!("refused origin {origin}");
-        let exchange = probe.send(
-            &check,
-            Request::new("GET", probe.url("/api/health")).header("Origin", origin),
-        )?;
+        let exchange = probe.send(&check, Request::new("GET", probe.url("/api/health")).header("Origin", origin))?;
         probe.expect_status(&check, &exchange, 200)?;
         expect_no_cors_headers(&probe, &check, &exchange)?;
     }
@@ -942,24 +663,10 @@ fn cors_grants_only_listed_origins(context: &Context) -> CheckResult {
         probe.expect_status(&check, &exchange, 204)?;
         if granted {
             expect_cors_grant(&probe, &check, &exchange, origin)?;
-            for header in [
-                "Content-Type",
-                "Authorization",
-                "X-Session-Id",
-                "Mcp-Session-Id",
-                "MCP-Protocol-Version",
-            ] {
-                expect_list_contains(
-                    &probe,
-                    &check,
-                    &exchange,
-                    "access-control-allow-headers",
-                    header,
-                )?;
+            for header in ["Content-Type", "Authorization", "X-Session-Id", "Mcp-Session-Id", "MCP-Protocol-Version"] {
+                expect_list_contains(&probe, &check, &exchange, "access-control-allow-headers", header)?;
             }
-            let max_age = exchange
-                .header("access-control-max-age")
-                .unwrap_or_default();
+            let max_age = exchange.header("access-control-max-age").unwrap_or_default();
             probe.ensure(
                 max_age == "86400",
                 &check,
@@ -979,27 +686,15 @@ fn event_stream_starts_with_health(context: &Context) -> CheckResult {
     let check = "first event";
     let url = probe.url("/events");
     let started = Instant::now();
-    let (exchange, event) = first_sse_event(&url, REALTIME_TIMEOUT)
-        .unwrap_or_else(|reason| panic!("GET {url}: {reason}"));
+    let (exchange, event) =
+        first_sse_event(&url, REALTIME_TIMEOUT).unwrap_or_else(|reason| panic!("GET {url}: {reason}"));
     probe.expect_status(check, &exchange, 200)?;
     probe.expect_media_type(check, &exchange, "text/event-stream")?;
     let event = event.unwrap_or_else(|| panic!("GET {url}: the stream ended before any event"));
-    probe.ensure(
-        event.name == "health",
-        check,
-        &exchange,
-        "event: health",
-        format!("event: {}", event.name),
-    )?;
-    let data: Value = serde_json::from_str(&event.data)
-        .unwrap_or_else(|e| panic!("health data is not JSON ({e}): {}", event.data));
-    probe.ensure(
-        data.is_object(),
-        check,
-        &exchange,
-        "a JSON object",
-        event.data.clone(),
-    )?;
+    probe.ensure(event.name == "health", check, &exchange, "event: health", format!("event: {}", event.name))?;
+    let data: Value =
+        serde_json::from_str(&event.data).unwrap_or_else(|e| panic!("health data is not JSON ({e}): {}", event.data));
+    probe.ensure(data.is_object(), check, &exchange, "a JSON object", event.data.clone())?;
     // The first event comes at once, not after a keep-alive interval.
     probe.ensure(
         started.elapsed() < Duration::from_secs(5),
@@ -1014,17 +709,9 @@ fn websocket_speaks_json_rpc(context: &Context) -> CheckResult {
     let url = websocket_url(&format!("{}/mcp", context.server.base_url()));
     let mut socket = JsonRpcSocket::connect(&url, "connect")?;
     for id in [json!(1), json!("e2e-string-id")] {
-        let answer = socket.request(
-            "ping",
-            &json!({"jsonrpc": "2.0", "id": id, "method": "ping"}).to_string(),
-        )?;
+        let answer = socket.request("ping", &json!({"jsonrpc": "2.0", "id": id, "method": "ping"}).to_string())?;
         let wanted = json!({"jsonrpc": "2.0", "id": id, "result": {}});
-        socket.ensure(
-            answer == wanted,
-            "ping",
-            wanted.to_string(),
-            answer.to_string(),
-        )?;
+        socket.ensure(answer == wanted, "ping", wanted.to_string(), answer.to_string())?;
     }
     let answer = socket.request("not json", "not json")?;
     socket.expect_rpc_error("not json", &answer, -32700)?;
@@ -1034,28 +721,14 @@ fn websocket_speaks_json_rpc(context: &Context) -> CheckResult {
         "id null (the request could not be read)",
         answer["id"].to_string(),
     )?;
-    let answer = socket.request(
-        "unknown method",
-        &json!({"jsonrpc": "2.0", "id": 7, "method": "e2e/unknown"}).to_string(),
-    )?;
+    let answer =
+        socket.request("unknown method", &json!({"jsonrpc": "2.0", "id": 7, "method": "e2e/unknown"}).to_string())?;
     socket.expect_rpc_error("unknown method", &answer, -32601)?;
-    socket.ensure(
-        answer["id"] == 7,
-        "unknown method",
-        "id 7",
-        answer["id"].to_string(),
-    )?;
+    socket.ensure(answer["id"] == 7, "unknown method", "id 7", answer["id"].to_string())?;
     // The socket still works after errors.
-    let answer = socket.request(
-        "ping after errors",
-        &json!({"jsonrpc": "2.0", "id": 8, "method": "ping"}).to_string(),
-    )?;
-    socket.ensure(
-        answer["result"] == json!({}),
-        "ping after errors",
-        "result {}",
-        answer.to_string(),
-    )?;
+    let answer =
+        socket.request("ping after errors", &json!({"jsonrpc": "2.0", "id": 8, "method": "ping"}).to_string())?;
+    socket.ensure(answer["result"] == json!({}), "ping after errors", "result {}", answer.to_string())?;
     socket.close();
 
     // A plain GET without the upgrade is not a WebSocket handshake.

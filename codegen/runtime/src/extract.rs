@@ -145,8 +145,12 @@ pub fn check_format(value: &str, format: Format) -> Result<(), String> {
 pub async fn read_json<T: DeserializeOwned>(request: &mut worker::Request) -> Result<T, ApiError> {
     let content_type = request.headers().get("Content-Type").ok().flatten().unwrap_or_default();
     if !content_type.is_empty() && !content_type.to_ascii_lowercase().starts_with("application/json") {
-        return Err(ApiError::new(415, crate::ErrorCode::UnsupportedMediaType, format!("expected Content-Type application/json, got `{}`", excerpt(&content_type)))
-            .at("header.Content-Type"));
+        return Err(ApiError::new(
+            415,
+            crate::ErrorCode::UnsupportedMediaType,
+            format!("expected Content-Type application/json, got `{}`", excerpt(&content_type)),
+        )
+        .at("header.Content-Type"));
     }
     let bytes = request.bytes().await.map_err(|_| ApiError::invalid_body("body", "the body could not be read"))?;
     decode_json(&bytes)
@@ -162,15 +166,26 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         // A syntax error has no meaningful field path (serde_path_to_error reports `?`).
-        let location = if inner.is_syntax() || inner.is_eof() || path == "." || path == "?" {
+        let mut location = if inner.is_syntax() || inner.is_eof() || path == "." || path == "?" {
             "body".to_owned()
         } else {
             format!("body.{path}")
         };
+        // A missing field is reported at the object that lacks it; the caller wants the field itself.
+        if let Some(field) = missing_field(&inner) {
+            location = format!("{location}.{field}");
+        }
         ApiError::invalid_body(location, describe(inner))
     })?;
     deserializer.end().map_err(|error| ApiError::invalid_body("body", describe(error)))?;
     Ok(value)
+}
+
+/// The field named by serde's "missing field `name`" error.
+fn missing_field(error: &serde_json::Error) -> Option<String> {
+    let message = error.to_string();
+    let rest = message.strip_prefix("missing field `")?;
+    rest.split_once('`').map(|(field, _)| field.to_owned())
 }
 
 fn describe(error: serde_json::Error) -> String {
@@ -227,6 +242,7 @@ mod tests {
         assert_eq!(error.message, "a JSON body is required");
         let error = decode_json::<Sample>(br#"{"kind": "small"}"#).unwrap_err();
         assert_eq!(error.message, "missing field `name`");
+        assert_eq!(error.location.as_deref(), Some("body.name"));
     }
 
     #[test]

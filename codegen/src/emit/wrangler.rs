@@ -232,7 +232,12 @@ impl Context {
                 })
                 .collect(),
             top: Env::new(model, top, top_has_routes),
-            envs: model.environments.iter().filter(|e| !e.is_default).map(|e| Env::new(model, e, top_has_routes)).collect(),
+            envs: model
+                .environments
+                .iter()
+                .filter(|e| !e.is_default)
+                .map(|e| Env::new(model, e, top_has_routes))
+                .collect(),
         }
     }
 }
@@ -242,13 +247,21 @@ impl Env {
         let (section, flag, worker) = if env.is_default {
             (String::new(), String::new(), model.worker.name.clone())
         } else {
-            (format!("env.{}", toml_key(&env.name)), format!(" --env {}", env.name), format!("{}-{}", model.worker.name, env.name))
+            (
+                format!("env.{}", toml_key(&env.name)),
+                format!(" --env {}", env.name),
+                format!("{}-{}", model.worker.name, env.name),
+            )
         };
         let prefix = if section.is_empty() { String::new() } else { format!("{section}.") };
         let routes: Vec<Route> = env
             .routes
             .iter()
-            .map(|r| Route { pattern: r.pattern.clone(), custom_domain: r.custom_domain, zone_name: r.zone_name.clone() })
+            .map(|r| Route {
+                pattern: r.pattern.clone(),
+                custom_domain: r.custom_domain,
+                zone_name: r.zone_name.clone(),
+            })
             .collect();
         // A named environment without routes still says `routes = []` when the top level has some, or it
         // would inherit (and take over) the top level's custom domains.
@@ -269,7 +282,12 @@ impl Env {
                 .map(|(name, value)| Var {
                     key: toml_key(name),
                     value: value.clone(),
-                    description: model.bindings.vars.iter().find(|v| &v.name == name).and_then(|v| v.description.clone()),
+                    description: model
+                        .bindings
+                        .vars
+                        .iter()
+                        .find(|v| &v.name == name)
+                        .and_then(|v| v.description.clone()),
                 })
                 .collect(),
             kv: model
@@ -290,7 +308,11 @@ impl Env {
                 .bindings
                 .durable_objects
                 .iter()
-                .map(|d| DurableObject { name: d.name.clone(), class_name: d.class.clone(), description: d.description.clone() })
+                .map(|d| DurableObject {
+                    name: d.name.clone(),
+                    class_name: d.class.clone(),
+                    description: d.description.clone(),
+                })
                 .collect(),
             secrets: model.bindings.secrets.iter().map(|s| s.name.clone()).collect(),
         }
@@ -351,7 +373,8 @@ mod tests {
     /// Renders a spec and parses the result, so assertions see what wrangler will see.
     fn rendered(spec: &str) -> toml::Table {
         let model = crate::load::load(spec).unwrap_or_else(|d| panic!("{}", d.render("test.yaml")));
-        let layout = Layout { spec_dir_from_generated: "../spec".to_owned(), spec_display_name: "spec/test.yaml".to_owned() };
+        let layout =
+            Layout { spec_dir_from_generated: "../spec".to_owned(), spec_display_name: "spec/test.yaml".to_owned() };
         let text = render(&model, &layout);
         toml::from_str(&text).unwrap_or_else(|e| panic!("rendered wrangler.toml does not parse: {e}\n{text}"))
     }

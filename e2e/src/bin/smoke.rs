@@ -37,11 +37,7 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
         match arg.as_str() {
             "--env" => environment = args.next().ok_or("--env needs a value")?,
             "--read-only" => read_only = true,
-            "--openapi-file" => {
-                openapi_file = Some(PathBuf::from(
-                    args.next().ok_or("--openapi-file needs a path")?,
-                ))
-            }
+            "--openapi-file" => openapi_file = Some(PathBuf::from(args.next().ok_or("--openapi-file needs a path")?)),
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             url if base_url.is_none() => base_url = Some(url.trim_end_matches('/').to_string()),
@@ -50,35 +46,18 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
     }
     let base_url = base_url.ok_or("the base URL is missing")?;
     if !base_url.starts_with("http://") && !base_url.starts_with("https://") {
-        return Err(format!(
-            "the base URL must start with http:// or https://, got {base_url}"
-        ));
+        return Err(format!("the base URL must start with http:// or https://, got {base_url}"));
     }
     if !["dev", "staging", "production"].contains(&environment.as_str()) {
-        return Err(format!(
-            "--env must be dev, staging or production, got {environment}"
-        ));
+        return Err(format!("--env must be dev, staging or production, got {environment}"));
     }
-    Ok(Arguments {
-        base_url,
-        environment,
-        read_only,
-        openapi_file,
-    })
+    Ok(Arguments { base_url, environment, read_only, openapi_file })
 }
 
 /// A server on this machine was built from this checkout, so it must serve the generated document.
 fn is_loopback(base_url: &str) -> bool {
-    let authority = base_url
-        .split("://")
-        .nth(1)
-        .unwrap_or_default()
-        .split('/')
-        .next()
-        .unwrap_or_default();
-    let host = authority
-        .rsplit_once(':')
-        .map_or(authority, |(host, _)| host);
+    let authority = base_url.split("://").nth(1).unwrap_or_default().split('/').next().unwrap_or_default();
+    let host = authority.rsplit_once(':').map_or(authority, |(host, _)| host);
     matches!(host, "127.0.0.1" | "localhost" | "[::1]")
 }
 
@@ -98,23 +77,18 @@ fn main() -> ExitCode {
         None if is_loopback(&arguments.base_url) => OpenApiSource::File(e2e::paths::openapi_file()),
         None => OpenApiSource::Served,
     };
-    let expect =
-        match Expectations::for_environment(&arguments.environment, arguments.read_only, openapi) {
-            Ok(expect) => expect,
-            Err(problem) => {
-                eprintln!("smoke: {problem}");
-                return ExitCode::from(2);
-            }
-        };
+    let expect = match Expectations::for_environment(&arguments.environment, arguments.read_only, openapi) {
+        Ok(expect) => expect,
+        Err(problem) => {
+            eprintln!("smoke: {problem}");
+            return ExitCode::from(2);
+        }
+    };
     println!(
         "smoke: checking {} as {}{}",
         arguments.base_url,
         arguments.environment,
-        if arguments.read_only {
-            " (read-only)"
-        } else {
-            ""
-        }
+        if arguments.read_only { " (read-only)" } else { "" }
     );
     let mut passed = 0usize;
     let result = run_smoke_reporting(&arguments.base_url, &expect, |outcome| {
@@ -152,13 +126,7 @@ mod tests {
 
     #[test]
     fn production_read_only() {
-        let arguments = parse(&[
-            "https://dashboard.cortexdx.io",
-            "--env",
-            "production",
-            "--read-only",
-        ])
-        .unwrap();
+        let arguments = parse(&["https://dashboard.cortexdx.io", "--env", "production", "--read-only"]).unwrap();
         assert_eq!(arguments.environment, "production");
         assert!(arguments.read_only);
     }

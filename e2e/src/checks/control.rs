@@ -17,10 +17,7 @@ pub struct ControlState {
 
 pub fn rejects_malformed_json(probe: &mut Probe) -> CheckResult {
     let check = "control rejects malformed JSON";
-    let exchange = probe.send(
-        check,
-        Request::new("POST", probe.url("/api/control")).json_text("{\"action\":"),
-    )?;
+    let exchange = probe.send(check, Request::new("POST", probe.url("/api/control")).json_text("{\"action\":"))?;
     probe.expect_error(check, &exchange, 400, "invalid_body", None)?;
     probe.pass(check, &exchange);
     Ok(())
@@ -101,10 +98,7 @@ pub fn expect_control_recorded(probe: &mut Probe, action: &str, since: u64) -> C
     let exchange = probe.get(&check, "/api/traces")?;
     let traces = probe.expect_json(&check, &exchange, 200, "TraceList")?;
     let newest_control_span = traces["spans"].as_array().and_then(|spans| {
-        spans
-            .iter()
-            .filter_map(|span| span["name"].as_str())
-            .find(|name| name.starts_with("control."))
+        spans.iter().filter_map(|span| span["name"].as_str()).find(|name| name.starts_with("control."))
     });
     let wanted = format!("control.{action}");
     probe.ensure(
@@ -135,16 +129,9 @@ pub fn test_flow_accepted(probe: &mut Probe) -> CheckResult {
     let check = "started run is listed";
     let exchange = probe.get(check, "/api/runs")?;
     let list = probe.expect_json(check, &exchange, 200, "RunList")?;
-    let run = list["runs"]
-        .as_array()
-        .and_then(|runs| runs.iter().find(|run| run["id"] == run_id.as_str()));
+    let run = list["runs"].as_array().and_then(|runs| runs.iter().find(|run| run["id"] == run_id.as_str()));
     let Some(run) = run else {
-        return Err(probe.fail(
-            check,
-            &exchange,
-            format!("a run with id {run_id}"),
-            "no such run",
-        ));
+        return Err(probe.fail(check, &exchange, format!("a run with id {run_id}"), "no such run"));
     };
     probe.ensure(
         run["endpoint"] == UNREACHABLE_MCP_ENDPOINT && run["workflow"] == "tools",
@@ -172,11 +159,7 @@ pub fn apply_control(probe: &Probe, check: &str, action: &str) -> CheckResult<(E
     apply_control_body(probe, check, &json!({"action": action}))
 }
 
-pub fn apply_control_body(
-    probe: &Probe,
-    check: &str,
-    body: &Value,
-) -> CheckResult<(Exchange, Value)> {
+pub fn apply_control_body(probe: &Probe, check: &str, body: &Value) -> CheckResult<(Exchange, Value)> {
     let exchange = probe.post_json(check, "/api/control", body)?;
     let result = probe.expect_json(check, &exchange, 200, "ControlResult")?;
     let action = &body["action"];
@@ -190,13 +173,7 @@ pub fn apply_control_body(
     Ok((exchange, result))
 }
 
-pub fn expect_applied(
-    probe: &Probe,
-    check: &str,
-    exchange: &Exchange,
-    result: &Value,
-    applied: bool,
-) -> CheckResult {
+pub fn expect_applied(probe: &Probe, check: &str, exchange: &Exchange, result: &Value, applied: bool) -> CheckResult {
     probe.ensure(
         result["applied"] == applied,
         check,
@@ -206,26 +183,12 @@ pub fn expect_applied(
     )
 }
 
-pub fn post_test_flow(
-    probe: &Probe,
-    check: &str,
-    endpoint: &str,
-    workflow: &str,
-) -> CheckResult<Exchange> {
-    probe.post_json(
-        check,
-        "/api/test-flow",
-        &json!({"endpoint": endpoint, "workflow": workflow}),
-    )
+pub fn post_test_flow(probe: &Probe, check: &str, endpoint: &str, workflow: &str) -> CheckResult<Exchange> {
+    probe.post_json(check, "/api/test-flow", &json!({"endpoint": endpoint, "workflow": workflow}))
 }
 
 /// Starts a test flow and returns the answer and the new run's id.
-pub fn start_test_flow(
-    probe: &Probe,
-    check: &str,
-    endpoint: &str,
-    workflow: &str,
-) -> CheckResult<(Exchange, String)> {
+pub fn start_test_flow(probe: &Probe, check: &str, endpoint: &str, workflow: &str) -> CheckResult<(Exchange, String)> {
     let exchange = post_test_flow(probe, check, endpoint, workflow)?;
     let accepted = probe.expect_json(check, &exchange, 202, "TestFlowAccepted")?;
     probe.ensure(
@@ -253,10 +216,7 @@ pub fn random_uuid() -> String {
         let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
         hasher.write_u64(salt);
         hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default()
-                .as_nanos(),
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
         );
         hasher.finish()
     };
@@ -264,14 +224,7 @@ pub fn random_uuid() -> String {
     // Set the version (4) and variant (10xx) bits.
     let bits = (bits & !(0xf << 76) | (0x4 << 76)) & !(0b11 << 62) | (0b10 << 62);
     let hex = format!("{bits:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 #[cfg(test)]
@@ -286,10 +239,7 @@ mod tests {
         for uuid in [&first, &second] {
             assert_eq!(uuid.len(), 36, "{uuid}");
             assert_eq!(&uuid[14..15], "4", "version nibble of {uuid}");
-            assert!(
-                matches!(&uuid[19..20], "8" | "9" | "a" | "b"),
-                "variant nibble of {uuid}"
-            );
+            assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"), "variant nibble of {uuid}");
         }
     }
 }

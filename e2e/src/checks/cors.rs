@@ -11,20 +11,11 @@ pub fn allowed_origins(probe: &mut Probe) -> CheckResult {
     let origins = probe.expect.spec.cors.allow_origins.clone();
     for origin in origins {
         let check = format!("CORS allows {origin}");
-        let exchange = probe.send(
-            &check,
-            Request::new("GET", probe.url("/api/health")).header("Origin", &origin),
-        )?;
+        let exchange = probe.send(&check, Request::new("GET", probe.url("/api/health")).header("Origin", &origin))?;
         probe.expect_status(&check, &exchange, 200)?;
         expect_cors_grant(probe, &check, &exchange, &origin)?;
         for exposed in &probe.expect.spec.cors.expose_headers {
-            expect_list_contains(
-                probe,
-                &check,
-                &exchange,
-                "access-control-expose-headers",
-                exposed,
-            )?;
+            expect_list_contains(probe, &check, &exchange, "access-control-expose-headers", exposed)?;
         }
         probe.pass(&check, &exchange);
     }
@@ -34,10 +25,7 @@ pub fn allowed_origins(probe: &mut Probe) -> CheckResult {
 /// An origin outside the allow list gets no `Access-Control-*` header at all.
 pub fn refused_origin(probe: &mut Probe) -> CheckResult {
     let check = "CORS refuses other origins";
-    let exchange = probe.send(
-        check,
-        Request::new("GET", probe.url("/api/health")).header("Origin", REFUSED_ORIGIN),
-    )?;
+    let exchange = probe.send(check, Request::new("GET", probe.url("/api/health")).header("Origin", REFUSED_ORIGIN))?;
     probe.expect_status(check, &exchange, 200)?;
     expect_no_cors_headers(probe, check, &exchange)?;
     probe.pass(check, &exchange);
@@ -47,34 +35,15 @@ pub fn refused_origin(probe: &mut Probe) -> CheckResult {
 /// A preflight from an allowed origin: 204 with methods, headers and max age.
 pub fn preflight_allowed(probe: &mut Probe) -> CheckResult {
     let check = "CORS preflight for an allowed origin";
-    let origin = probe
-        .expect
-        .spec
-        .cors
-        .allow_origins
-        .first()
-        .cloned()
-        .unwrap_or_default();
+    let origin = probe.expect.spec.cors.allow_origins.first().cloned().unwrap_or_default();
     let exchange = probe.send(check, preflight(probe, &origin))?;
     probe.expect_status(check, &exchange, 204)?;
     expect_cors_grant(probe, check, &exchange, &origin)?;
     for method in ["POST", "OPTIONS"] {
-        expect_list_contains(
-            probe,
-            check,
-            &exchange,
-            "access-control-allow-methods",
-            method,
-        )?;
+        expect_list_contains(probe, check, &exchange, "access-control-allow-methods", method)?;
     }
     for header in ["Content-Type", "Authorization"] {
-        expect_list_contains(
-            probe,
-            check,
-            &exchange,
-            "access-control-allow-headers",
-            header,
-        )?;
+        expect_list_contains(probe, check, &exchange, "access-control-allow-headers", header)?;
     }
     if let Some(max_age) = probe.expect.spec.cors.max_age {
         let got = exchange.header("access-control-max-age");
@@ -83,10 +52,7 @@ pub fn preflight_allowed(probe: &mut Probe) -> CheckResult {
             check,
             &exchange,
             format!("Access-Control-Max-Age: {max_age}"),
-            format!(
-                "Access-Control-Max-Age: {}",
-                got.as_deref().unwrap_or("(none)")
-            ),
+            format!("Access-Control-Max-Age: {}", got.as_deref().unwrap_or("(none)")),
         )?;
     }
     probe.pass(check, &exchange);
@@ -107,30 +73,19 @@ fn preflight(probe: &Probe, origin: &str) -> Request {
     Request::new("OPTIONS", probe.url("/api/control"))
         .header("Origin", origin)
         .header("Access-Control-Request-Method", "POST")
-        .header(
-            "Access-Control-Request-Headers",
-            "content-type, authorization",
-        )
+        .header("Access-Control-Request-Headers", "content-type, authorization")
 }
 
 /// The exact origin echoed (never `*`, which browsers refuse with credentials), credentials allowed,
 /// and `Vary: Origin` so caches keep the answers for different origins apart.
-pub fn expect_cors_grant(
-    probe: &Probe,
-    check: &str,
-    exchange: &Exchange,
-    origin: &str,
-) -> CheckResult {
+pub fn expect_cors_grant(probe: &Probe, check: &str, exchange: &Exchange, origin: &str) -> CheckResult {
     let allow_origin = exchange.header("access-control-allow-origin");
     probe.ensure(
         allow_origin.as_deref() == Some(origin),
         check,
         exchange,
         format!("Access-Control-Allow-Origin: {origin}"),
-        format!(
-            "Access-Control-Allow-Origin: {}",
-            allow_origin.as_deref().unwrap_or("(none)")
-        ),
+        format!("Access-Control-Allow-Origin: {}", allow_origin.as_deref().unwrap_or("(none)")),
     )?;
     let credentials = exchange.header("access-control-allow-credentials");
     probe.ensure(
@@ -138,42 +93,24 @@ pub fn expect_cors_grant(
         check,
         exchange,
         "Access-Control-Allow-Credentials: true",
-        format!(
-            "Access-Control-Allow-Credentials: {}",
-            credentials.as_deref().unwrap_or("(none)")
-        ),
+        format!("Access-Control-Allow-Credentials: {}", credentials.as_deref().unwrap_or("(none)")),
     )?;
     expect_list_contains(probe, check, exchange, "vary", "Origin")
 }
 
 pub fn expect_no_cors_headers(probe: &Probe, check: &str, exchange: &Exchange) -> CheckResult {
     let granted = exchange.headers_starting_with("access-control-");
-    probe.ensure(
-        granted.is_empty(),
-        check,
-        exchange,
-        "no Access-Control-* headers",
-        format!("{granted:?}"),
-    )
+    probe.ensure(granted.is_empty(), check, exchange, "no Access-Control-* headers", format!("{granted:?}"))
 }
 
 /// A comma-separated header lists `item` (header names and methods compare case-insensitively).
-pub fn expect_list_contains(
-    probe: &Probe,
-    check: &str,
-    exchange: &Exchange,
-    header: &str,
-    item: &str,
-) -> CheckResult {
+pub fn expect_list_contains(probe: &Probe, check: &str, exchange: &Exchange, header: &str, item: &str) -> CheckResult {
     let items = exchange.header_items(header);
     probe.ensure(
         items.iter().any(|got| got.eq_ignore_ascii_case(item)),
         check,
         exchange,
         format!("{header} containing {item}"),
-        format!(
-            "{header}: {}",
-            exchange.header(header).unwrap_or_else(|| "(none)".into())
-        ),
+        format!("{header}: {}", exchange.header(header).unwrap_or_else(|| "(none)".into())),
     )
 }

@@ -41,14 +41,7 @@ pub fn protected_resource_metadata(probe: &mut Probe) -> CheckResult {
     let body = probe.expect_json_document(check, &exchange, 200)?;
     let oauth = &probe.expect.spec.oauth;
 
-    expect_field(
-        probe,
-        check,
-        &exchange,
-        &body,
-        "resource",
-        &Value::from(probe.expect.origin.as_str()),
-    )?;
+    expect_field(probe, check, &exchange, &body, "resource", &Value::from(probe.expect.origin.as_str()))?;
     expect_field(
         probe,
         check,
@@ -78,13 +71,7 @@ pub fn protected_resource_metadata(probe: &mut Probe) -> CheckResult {
     let wanted: BTreeSet<String> = oauth.scopes.keys().cloned().collect();
     let got: BTreeSet<String> = body["scopes_supported"]
         .as_array()
-        .map(|scopes| {
-            scopes
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|scopes| scopes.iter().filter_map(Value::as_str).map(str::to_string).collect())
         .unwrap_or_default();
     let listed = body["scopes_supported"].as_array().map_or(0, Vec::len);
     probe.ensure(
@@ -105,35 +92,16 @@ pub fn mcp_manifest(probe: &mut Probe) -> CheckResult {
     let body = probe.expect_json_document(check, &exchange, 200)?;
     let mcp = &probe.expect.spec.mcp;
 
-    expect_field(
-        probe,
-        check,
-        &exchange,
-        &body,
-        "name",
-        &Value::from(mcp.name.as_str()),
-    )?;
-    expect_field(
-        probe,
-        check,
-        &exchange,
-        &body,
-        "version",
-        &Value::from(mcp.version.as_str()),
-    )?;
+    expect_field(probe, check, &exchange, &body, "name", &Value::from(mcp.name.as_str()))?;
+    expect_field(probe, check, &exchange, &body, "version", &Value::from(mcp.version.as_str()))?;
     // MCP itself spells it protocolVersion; accept the snake_case spelling the spec uses too.
-    let protocol = body
-        .get("protocolVersion")
-        .or_else(|| body.get("protocol_version"));
+    let protocol = body.get("protocolVersion").or_else(|| body.get("protocol_version"));
     probe.ensure(
         protocol.and_then(Value::as_str) == Some(mcp.protocol_version.as_str()),
         check,
         &exchange,
         format!("protocolVersion {:?}", mcp.protocol_version),
-        format!(
-            "protocolVersion {}",
-            protocol.map_or("(missing)".to_string(), Value::to_string)
-        ),
+        format!("protocolVersion {}", protocol.map_or("(missing)".to_string(), Value::to_string)),
     )?;
     for (capability, enabled) in &mcp.capabilities {
         let got = &body["capabilities"][capability];
@@ -176,13 +144,7 @@ fn expect_field(
     wanted: &Value,
 ) -> CheckResult {
     let got = body.get(field).unwrap_or(&Value::Null);
-    probe.ensure(
-        got == wanted,
-        check,
-        exchange,
-        format!("{field} = {wanted}"),
-        format!("{field} = {got}"),
-    )
+    probe.ensure(got == wanted, check, exchange, format!("{field} = {wanted}"), format!("{field} = {got}"))
 }
 
 /// Where two JSON documents first differ, as a JSON pointer with both values.
@@ -200,15 +162,11 @@ pub fn first_difference(expected: &Value, got: &Value, pointer: &str) -> Option<
                     }
                 }
             }
-            b.keys()
-                .find(|key| !a.contains_key(*key))
-                .map(|key| format!("{pointer}/{key} is not in the file"))
+            b.keys().find(|key| !a.contains_key(*key)).map(|key| format!("{pointer}/{key} is not in the file"))
         }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .find_map(|(i, (x, y))| first_difference(x, y, &format!("{pointer}/{i}"))),
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, &format!("{pointer}/{i}")))
+        }
         _ if expected == got => None,
         _ => {
             let show = |value: &Value| crate::http::excerpt(&value.to_string());
@@ -237,9 +195,6 @@ mod tests {
             Some("/info/version is \"0.2.0\" instead of \"0.1.0\"")
         );
         let extra = json!({"info": {"version": "0.1.0"}, "paths": {"/a": 1}, "x": true});
-        assert_eq!(
-            first_difference(&file, &extra, "").as_deref(),
-            Some("/x is not in the file")
-        );
+        assert_eq!(first_difference(&file, &extra, "").as_deref(), Some("/x is not in the file"));
     }
 }

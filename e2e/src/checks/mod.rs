@@ -40,11 +40,7 @@ pub struct Expectations {
 
 impl Expectations {
     /// Expectations for one environment of the repository's spec.
-    pub fn for_environment(
-        environment: &str,
-        read_only: bool,
-        openapi: OpenApiSource,
-    ) -> Result<Self, String> {
+    pub fn for_environment(environment: &str, read_only: bool, openapi: OpenApiSource) -> Result<Self, String> {
         let spec = Spec::load_repo()?;
         let origin = spec.origin(environment)?.to_string();
         Ok(Expectations {
@@ -62,8 +58,7 @@ impl Expectations {
         let openapi = std::env::var_os("E2E_OPENAPI_FILE")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(crate::paths::openapi_file);
-        let mut expectations =
-            Expectations::for_environment("dev", false, OpenApiSource::File(openapi))?;
+        let mut expectations = Expectations::for_environment("dev", false, OpenApiSource::File(openapi))?;
         expectations.forbidden_values = secrets.values();
         Ok(expectations)
     }
@@ -80,11 +75,7 @@ pub struct CheckOutcome {
 
 impl fmt::Display for CheckOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "ok  {:<44} {} {} → {}",
-            self.check, self.method, self.url, self.status
-        )
+        write!(f, "ok  {:<44} {} {} → {}", self.check, self.method, self.url, self.status)
     }
 }
 
@@ -105,15 +96,7 @@ impl fmt::Display for CheckFailure {
         writeln!(f, "  request:  {}", self.request)?;
         writeln!(f, "  expected: {}", self.expected)?;
         writeln!(f, "  got:      {}", self.got)?;
-        write!(
-            f,
-            "  body:     {}",
-            if self.body_excerpt.is_empty() {
-                "(empty)"
-            } else {
-                &self.body_excerpt
-            }
-        )
+        write!(f, "  body:     {}", if self.body_excerpt.is_empty() { "(empty)" } else { &self.body_excerpt })
     }
 }
 
@@ -138,14 +121,13 @@ impl<'a> Probe<'a> {
     pub fn new(base_url: &str, expect: &'a Expectations) -> CheckResult<Probe<'a>> {
         let base_url = base_url.trim_end_matches('/').to_string();
         let client = HttpClient::default();
-        let openapi =
-            OpenApi::load(&expect.openapi, &client, &base_url).map_err(|reason| CheckFailure {
-                check: "load the OpenAPI document".into(),
-                request: format!("GET {base_url}/openapi.json"),
-                expected: "an OpenAPI 3.1 document with components.schemas".into(),
-                got: reason,
-                body_excerpt: String::new(),
-            })?;
+        let openapi = OpenApi::load(&expect.openapi, &client, &base_url).map_err(|reason| CheckFailure {
+            check: "load the OpenAPI document".into(),
+            request: format!("GET {base_url}/openapi.json"),
+            expected: "an OpenAPI 3.1 document with components.schemas".into(),
+            got: reason,
+            body_excerpt: String::new(),
+        })?;
         Ok(Probe {
             client,
             base_url,
@@ -168,9 +150,7 @@ impl<'a> Probe<'a> {
     }
 
     pub fn send(&self, check: &str, request: Request) -> CheckResult<Exchange> {
-        self.client
-            .send(request)
-            .map_err(|error| transport_failure(check, error))
+        self.client.send(request).map_err(|error| transport_failure(check, error))
     }
 
     pub fn get(&self, check: &str, path_and_query: &str) -> CheckResult<Exchange> {
@@ -241,40 +221,22 @@ impl<'a> Probe<'a> {
     }
 
     /// Status, a JSON content type, and a body valid against `components.schemas.<type_name>`.
-    pub fn expect_json(
-        &self,
-        check: &str,
-        exchange: &Exchange,
-        status: u16,
-        type_name: &str,
-    ) -> CheckResult<Value> {
+    pub fn expect_json(&self, check: &str, exchange: &Exchange, status: u16, type_name: &str) -> CheckResult<Value> {
         let body = self.expect_json_document(check, exchange, status)?;
-        self.openapi.validate(type_name, &body).map_err(|problem| {
-            self.fail(check, exchange, format!("a {type_name} body"), problem)
-        })?;
+        self.openapi
+            .validate(type_name, &body)
+            .map_err(|problem| self.fail(check, exchange, format!("a {type_name} body"), problem))?;
         Ok(body)
     }
 
     /// Status, a JSON content type and a JSON body, without a schema (for documents outside the API types).
-    pub fn expect_json_document(
-        &self,
-        check: &str,
-        exchange: &Exchange,
-        status: u16,
-    ) -> CheckResult<Value> {
+    pub fn expect_json_document(&self, check: &str, exchange: &Exchange, status: u16) -> CheckResult<Value> {
         self.expect_status(check, exchange, status)?;
         self.expect_media_type(check, exchange, "application/json")?;
-        exchange
-            .json()
-            .map_err(|problem| self.fail(check, exchange, "a JSON body", problem))
+        exchange.json().map_err(|problem| self.fail(check, exchange, "a JSON body", problem))
     }
 
-    pub fn expect_media_type(
-        &self,
-        check: &str,
-        exchange: &Exchange,
-        media_type: &str,
-    ) -> CheckResult {
+    pub fn expect_media_type(&self, check: &str, exchange: &Exchange, media_type: &str) -> CheckResult {
         let got = exchange.media_type();
         self.ensure(
             got.as_deref() == Some(media_type),
@@ -303,17 +265,8 @@ impl<'a> Probe<'a> {
             format!("error.code {code:?}"),
             format!("error.code {got_code:?}"),
         )?;
-        let message = body
-            .pointer("/error/message")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        self.ensure(
-            !message.trim().is_empty(),
-            check,
-            exchange,
-            "a non-empty error.message",
-            format!("{message:?}"),
-        )?;
+        let message = body.pointer("/error/message").and_then(Value::as_str).unwrap_or_default();
+        self.ensure(!message.trim().is_empty(), check, exchange, "a non-empty error.message", format!("{message:?}"))?;
         if let Some(location) = location {
             let got_location = body.pointer("/error/location").and_then(Value::as_str);
             self.ensure(
@@ -328,18 +281,12 @@ impl<'a> Probe<'a> {
     }
 
     /// `405 method_not_allowed` whose `Allow` lists exactly `allowed` (any order, any case).
-    pub fn expect_method_not_allowed(
-        &self,
-        check: &str,
-        exchange: &Exchange,
-        allowed: &[String],
-    ) -> CheckResult {
+    pub fn expect_method_not_allowed(&self, check: &str, exchange: &Exchange, allowed: &[String]) -> CheckResult {
         self.expect_error(check, exchange, 405, "method_not_allowed", None)?;
         let mut got = exchange.header_items("allow");
         let mut wanted: Vec<String> = allowed.to_vec();
         for list in [&mut got, &mut wanted] {
-            list.iter_mut()
-                .for_each(|method| *method = method.to_ascii_uppercase());
+            list.iter_mut().for_each(|method| *method = method.to_ascii_uppercase());
             list.sort();
             list.dedup();
         }
@@ -348,28 +295,17 @@ impl<'a> Probe<'a> {
             check,
             exchange,
             format!("Allow: {}", wanted.join(", ")),
-            format!(
-                "Allow: {}",
-                exchange.header("allow").unwrap_or_else(|| "(none)".into())
-            ),
+            format!("Allow: {}", exchange.header("allow").unwrap_or_else(|| "(none)".into())),
         )
     }
 
     /// Fails when the body contains a value that must stay secret.
     pub fn expect_no_secrets(&self, check: &str, exchange: &Exchange) -> CheckResult {
-        match self
-            .expect
-            .forbidden_values
-            .iter()
-            .find(|value| exchange.body.contains(value.as_str()))
-        {
+        match self.expect.forbidden_values.iter().find(|value| exchange.body.contains(value.as_str())) {
             None => Ok(()),
-            Some(value) => Err(self.fail(
-                check,
-                exchange,
-                "a body without secret values",
-                format!("the body contains {value:?}"),
-            )),
+            Some(value) => {
+                Err(self.fail(check, exchange, "a body without secret values", format!("the body contains {value:?}")))
+            }
         }
     }
 
@@ -419,17 +355,11 @@ struct SuiteEntry {
 }
 
 const fn reads(check: Check) -> SuiteEntry {
-    SuiteEntry {
-        check,
-        writes: false,
-    }
+    SuiteEntry { check, writes: false }
 }
 
 const fn writes(check: Check) -> SuiteEntry {
-    SuiteEntry {
-        check,
-        writes: true,
-    }
+    SuiteEntry { check, writes: true }
 }
 
 fn suite() -> Vec<SuiteEntry> {
@@ -524,22 +454,13 @@ mod tests {
         let mut covered = COVERED_ROUTES.to_vec();
         in_spec.sort();
         covered.sort();
-        assert_eq!(
-            in_spec, covered,
-            "the smoke suite and spec/dashboard.yaml disagree on the routes"
-        );
+        assert_eq!(in_spec, covered, "the smoke suite and spec/dashboard.yaml disagree on the routes");
     }
 
     #[test]
     fn failure_message_names_request_expectation_and_answer() {
-        let failure = failure(
-            "health",
-            "GET",
-            "http://127.0.0.1:1/api/health",
-            "status 200",
-            "status 500",
-            "{\"error\":1}",
-        );
+        let failure =
+            failure("health", "GET", "http://127.0.0.1:1/api/health", "status 200", "status 500", "{\"error\":1}");
         let text = failure.to_string();
         for part in [
             "health",

@@ -38,29 +38,15 @@ pub fn logs_paging(probe: &mut Probe) -> CheckResult {
     let page = log_entries(probe, check, &exchange)?;
     let wanted: Vec<u64> = all.iter().take(1).map(entry_id).collect();
     let got: Vec<u64> = page.iter().map(entry_id).collect();
-    probe.ensure(
-        got == wanted,
-        check,
-        &exchange,
-        format!("ids {wanted:?}"),
-        format!("ids {got:?}"),
-    )?;
+    probe.ensure(got == wanted, check, &exchange, format!("ids {wanted:?}"), format!("ids {got:?}"))?;
     expect_next_since(probe, check, &exchange, &page)?;
     probe.pass(check, &exchange);
 
     let since = all.first().map(entry_id).unwrap_or(0);
     let check = "logs since=<first id> skips it";
-    let exchange = probe.get(
-        check,
-        &format!("/api/logs?since={since}&limit={MAX_LOG_LIMIT}"),
-    )?;
+    let exchange = probe.get(check, &format!("/api/logs?since={since}&limit={MAX_LOG_LIMIT}"))?;
     let page = log_entries(probe, check, &exchange)?;
-    let wanted: Vec<u64> = all
-        .iter()
-        .map(entry_id)
-        .filter(|id| *id > since)
-        .take(MAX_LOG_LIMIT as usize)
-        .collect();
+    let wanted: Vec<u64> = all.iter().map(entry_id).filter(|id| *id > since).take(MAX_LOG_LIMIT as usize).collect();
     let got: Vec<u64> = page.iter().map(entry_id).collect();
     probe.ensure(
         got == wanted,
@@ -121,13 +107,7 @@ pub fn traces_bad_parameters(probe: &mut Probe) -> CheckResult {
     for query in ["limit=0", "limit=501", "limit=abc"] {
         let check = format!("traces rejects {query}");
         let exchange = probe.get(&check, &format!("/api/traces?{query}"))?;
-        probe.expect_error(
-            &check,
-            &exchange,
-            400,
-            "invalid_parameter",
-            Some("query.limit"),
-        )?;
+        probe.expect_error(&check, &exchange, 400, "invalid_parameter", Some("query.limit"))?;
         probe.pass(&check, &exchange);
     }
     Ok(())
@@ -174,50 +154,18 @@ pub fn metrics_agree_with_records(probe: &mut Probe) -> CheckResult {
         let before = MetricsSnapshot::read(probe, check)?;
         let (logs, _) = fetch_all_logs(probe, check)?;
         let runs_exchange = probe.get(check, "/api/runs")?;
-        let runs = probe.expect_json(check, &runs_exchange, 200, "RunList")?["runs"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let runs =
+            probe.expect_json(check, &runs_exchange, 200, "RunList")?["runs"].as_array().cloned().unwrap_or_default();
         let after = MetricsSnapshot::read(probe, check)?;
         if before.body != after.body && attempts < 3 {
             continue;
         }
         let exchange = &after.exchange;
         let metrics = &after.body;
-        expect_count(
-            probe,
-            check,
-            exchange,
-            "logs_total",
-            &metrics["logs_total"],
-            logs.len(),
-        )?;
-        expect_counts_by(
-            probe,
-            check,
-            exchange,
-            "logs_by_level",
-            &metrics["logs_by_level"],
-            &logs,
-            "level",
-        )?;
-        expect_count(
-            probe,
-            check,
-            exchange,
-            "runs_total",
-            &metrics["runs_total"],
-            runs.len(),
-        )?;
-        expect_counts_by(
-            probe,
-            check,
-            exchange,
-            "runs_by_status",
-            &metrics["runs_by_status"],
-            &runs,
-            "status",
-        )?;
+        expect_count(probe, check, exchange, "logs_total", &metrics["logs_total"], logs.len())?;
+        expect_counts_by(probe, check, exchange, "logs_by_level", &metrics["logs_by_level"], &logs, "level")?;
+        expect_count(probe, check, exchange, "runs_total", &metrics["runs_total"], runs.len())?;
+        expect_counts_by(probe, check, exchange, "runs_by_status", &metrics["runs_by_status"], &runs, "status")?;
         probe.pass(check, exchange);
         return Ok(());
     }
@@ -251,13 +199,7 @@ pub fn fetch_all_logs(probe: &Probe, check: &str) -> CheckResult<(Vec<Value>, Ex
         let full = page.len() as u64 >= MAX_LOG_LIMIT;
         if let (Some(last), Some(first)) = (all.last(), page.first()) {
             let (last, first) = (entry_id(last), entry_id(first));
-            probe.ensure(
-                first > last,
-                check,
-                &exchange,
-                format!("ids after {last}"),
-                format!("id {first}"),
-            )?;
+            probe.ensure(first > last, check, &exchange, format!("ids after {last}"), format!("id {first}"))?;
         }
         since = page.last().map(entry_id).or(since);
         all.extend(page);
@@ -298,12 +240,7 @@ pub fn log_entries(probe: &Probe, check: &str, exchange: &Exchange) -> CheckResu
 }
 
 /// When a page names `next_since`, it is the id to continue after: the page's last id.
-fn expect_next_since(
-    probe: &Probe,
-    check: &str,
-    exchange: &Exchange,
-    page: &[Value],
-) -> CheckResult {
+fn expect_next_since(probe: &Probe, check: &str, exchange: &Exchange, page: &[Value]) -> CheckResult {
     let body = exchange.json().unwrap_or_default();
     match (body.get("next_since"), page.last()) {
         (Some(Value::Number(next)), Some(last)) => probe.ensure(
@@ -364,9 +301,7 @@ fn expect_counts_by(
 ) -> CheckResult {
     let mut wanted: BTreeMap<String, u64> = BTreeMap::new();
     for record in records {
-        *wanted
-            .entry(record[key].as_str().unwrap_or_default().to_string())
-            .or_default() += 1;
+        *wanted.entry(record[key].as_str().unwrap_or_default().to_string()).or_default() += 1;
     }
     let got_counts: BTreeMap<String, u64> = got
         .as_object()
@@ -377,11 +312,5 @@ fn expect_counts_by(
                 .collect()
         })
         .unwrap_or_default();
-    probe.ensure(
-        got_counts == wanted,
-        check,
-        exchange,
-        format!("{field} {wanted:?}"),
-        format!("{field} {got}"),
-    )
+    probe.ensure(got_counts == wanted, check, exchange, format!("{field} {wanted:?}"), format!("{field} {got}"))
 }

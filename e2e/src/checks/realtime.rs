@@ -36,28 +36,12 @@ pub fn events_stream(probe: &mut Probe) -> CheckResult {
     probe.expect_status(check, &exchange, 200)?;
     probe.expect_media_type(check, &exchange, "text/event-stream")?;
     let Some(event) = event else {
-        return Err(probe.fail(
-            check,
-            &exchange,
-            "a first event",
-            "the stream ended before any event",
-        ));
+        return Err(probe.fail(check, &exchange, "a first event", "the stream ended before any event"));
     };
     let as_text = format!("event: {}\ndata: {}", event.name, event.data);
-    probe.ensure(
-        event.name == "health",
-        check,
-        &exchange,
-        "event: health",
-        as_text.clone(),
-    )?;
+    probe.ensure(event.name == "health", check, &exchange, "event: health", as_text.clone())?;
     if let Err(error) = serde_json::from_str::<Value>(&event.data) {
-        return Err(probe.fail(
-            check,
-            &exchange,
-            "a JSON data line",
-            format!("{as_text} ({error})"),
-        ));
+        return Err(probe.fail(check, &exchange, "a JSON data line", format!("{as_text} ({error})")));
     }
     probe.pass(check, &exchange);
     Ok(())
@@ -65,21 +49,15 @@ pub fn events_stream(probe: &mut Probe) -> CheckResult {
 
 /// Opens an event stream, reads until the first event (or the end of the stream) and closes it.
 /// The returned exchange carries the status and headers; its body is what was read.
-pub fn first_sse_event(
-    url: &str,
-    timeout: Duration,
-) -> Result<(crate::http::Exchange, Option<SseEvent>), String> {
+pub fn first_sse_event(url: &str, timeout: Duration) -> Result<(crate::http::Exchange, Option<SseEvent>), String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(timeout))
         .build()
         .into();
-    let mut response = agent
-        .get(url)
-        .header("Accept", "text/event-stream")
-        .call()
-        .map_err(|e| format!("no answer: {e}"))?;
+    let mut response =
+        agent.get(url).header("Accept", "text/event-stream").call().map_err(|e| format!("no answer: {e}"))?;
     let mut exchange = crate::http::Exchange {
         method: "GET".into(),
         url: url.to_string(),
@@ -87,12 +65,7 @@ pub fn first_sse_event(
         headers: response
             .headers()
             .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_string(),
-                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
-                )
-            })
+            .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect(),
         body: String::new(),
     };
@@ -105,11 +78,7 @@ pub fn first_sse_event(
     loop {
         let mut line = String::new();
         let read = reader.read_line(&mut line).map_err(|e| {
-            format!(
-                "no complete event within {}s ({e}); read so far: {:?}",
-                timeout.as_secs(),
-                exchange.body
-            )
+            format!("no complete event within {}s ({e}); read so far: {:?}", timeout.as_secs(), exchange.body)
         })?;
         if read == 0 {
             return Ok((exchange, None));
@@ -138,10 +107,7 @@ impl SseParser {
                 return None;
             }
             let data = std::mem::take(&mut self.data).join("\n");
-            return Some(SseEvent {
-                name: name.unwrap_or_else(|| "message".into()),
-                data,
-            });
+            return Some(SseEvent { name: name.unwrap_or_else(|| "message".into()), data });
         }
         if line.starts_with(':') {
             return None;
@@ -162,17 +128,9 @@ pub fn mcp_websocket(probe: &mut Probe) -> CheckResult {
     let url = websocket_url(&probe.url("/mcp"));
     let check = "MCP WebSocket answers ping";
     let mut socket = JsonRpcSocket::connect(&url, check)?;
-    let answer = socket.request(
-        check,
-        &json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}).to_string(),
-    )?;
+    let answer = socket.request(check, &json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}).to_string())?;
     let wanted = json!({"jsonrpc": "2.0", "id": 1, "result": {}});
-    socket.ensure(
-        answer == wanted,
-        check,
-        wanted.to_string(),
-        answer.to_string(),
-    )?;
+    socket.ensure(answer == wanted, check, wanted.to_string(), answer.to_string())?;
     socket.pass(probe, check);
 
     let check = "MCP WebSocket reports parse errors";
@@ -181,17 +139,10 @@ pub fn mcp_websocket(probe: &mut Probe) -> CheckResult {
     socket.pass(probe, check);
 
     let check = "MCP WebSocket reports unknown methods";
-    let answer = socket.request(
-        check,
-        &json!({"jsonrpc": "2.0", "id": 2, "method": "e2e/no-such-method"}).to_string(),
-    )?;
+    let answer =
+        socket.request(check, &json!({"jsonrpc": "2.0", "id": 2, "method": "e2e/no-such-method"}).to_string())?;
     socket.expect_rpc_error(check, &answer, -32601)?;
-    socket.ensure(
-        answer["id"] == 2,
-        check,
-        "id 2",
-        format!("id {}", answer["id"]),
-    )?;
+    socket.ensure(answer["id"] == 2, check, "id 2", format!("id {}", answer["id"]))?;
     socket.pass(probe, check);
     socket.close();
     Ok(())
@@ -219,51 +170,23 @@ pub struct JsonRpcSocket {
 impl JsonRpcSocket {
     /// Connects (TLS for `wss://`) and completes the upgrade, which must answer 101.
     pub fn connect(url: &str, check: &str) -> CheckResult<JsonRpcSocket> {
-        let fail = |got: String| {
-            failure(
-                check,
-                "GET (WebSocket upgrade)",
-                url,
-                "101 Switching Protocols",
-                got,
-                "",
-            )
-        };
-        let uri: ureq::http::Uri = url
-            .parse()
-            .map_err(|e| fail(format!("an unusable URL: {e}")))?;
-        let host = uri
-            .host()
-            .ok_or_else(|| fail("a URL without host".into()))?;
-        let port = uri
-            .port_u16()
-            .unwrap_or(if uri.scheme_str() == Some("wss") {
-                443
-            } else {
-                80
-            });
+        let fail = |got: String| failure(check, "GET (WebSocket upgrade)", url, "101 Switching Protocols", got, "");
+        let uri: ureq::http::Uri = url.parse().map_err(|e| fail(format!("an unusable URL: {e}")))?;
+        let host = uri.host().ok_or_else(|| fail("a URL without host".into()))?;
+        let port = uri.port_u16().unwrap_or(if uri.scheme_str() == Some("wss") { 443 } else { 80 });
         let address = (host, port)
             .to_socket_addrs()
             .map_err(|e| fail(format!("no address for {host}: {e}")))?
             .next()
             .ok_or_else(|| fail(format!("no address for {host}")))?;
-        let stream = TcpStream::connect_timeout(&address, REALTIME_TIMEOUT)
-            .map_err(|e| fail(format!("no connection: {e}")))?;
-        stream
-            .set_read_timeout(Some(REALTIME_TIMEOUT))
-            .map_err(|e| fail(e.to_string()))?;
-        stream
-            .set_write_timeout(Some(REALTIME_TIMEOUT))
-            .map_err(|e| fail(e.to_string()))?;
-        let (socket, response) = tungstenite::client_tls_with_config(url, stream, None, None)
-            .map_err(|error| match error {
+        let stream =
+            TcpStream::connect_timeout(&address, REALTIME_TIMEOUT).map_err(|e| fail(format!("no connection: {e}")))?;
+        stream.set_read_timeout(Some(REALTIME_TIMEOUT)).map_err(|e| fail(e.to_string()))?;
+        stream.set_write_timeout(Some(REALTIME_TIMEOUT)).map_err(|e| fail(e.to_string()))?;
+        let (socket, response) =
+            tungstenite::client_tls_with_config(url, stream, None, None).map_err(|error| match error {
                 tungstenite::HandshakeError::Failure(tungstenite::Error::Http(response)) => {
-                    let body = response
-                        .body()
-                        .as_deref()
-                        .map(String::from_utf8_lossy)
-                        .unwrap_or_default()
-                        .into_owned();
+                    let body = response.body().as_deref().map(String::from_utf8_lossy).unwrap_or_default().into_owned();
                     failure(
                         check,
                         "GET (WebSocket upgrade)",
@@ -275,12 +198,7 @@ impl JsonRpcSocket {
                 }
                 other => fail(other.to_string()),
             })?;
-        Ok(JsonRpcSocket {
-            url: url.to_string(),
-            socket,
-            status: response.status().as_u16(),
-            last_sent: String::new(),
-        })
+        Ok(JsonRpcSocket { url: url.to_string(), socket, status: response.status().as_u16(), last_sent: String::new() })
     }
 
     /// Sends a text frame and returns the first JSON-RPC response (a message with `result` or `error`),
@@ -296,29 +214,18 @@ impl JsonRpcSocket {
                 break;
             }
             let message = self.socket.read().map_err(|e| {
-                self.failure(
-                    check,
-                    format!("an answer within {}s", REALTIME_TIMEOUT.as_secs()),
-                    e.to_string(),
-                    "",
-                )
+                self.failure(check, format!("an answer within {}s", REALTIME_TIMEOUT.as_secs()), e.to_string(), "")
             })?;
             let text = match message {
                 Message::Text(text) => text.to_string(),
                 Message::Binary(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Message::Close(frame) => {
-                    return Err(self.failure(
-                        check,
-                        "a JSON-RPC answer",
-                        format!("the socket closed: {frame:?}"),
-                        "",
-                    ))
+                    return Err(self.failure(check, "a JSON-RPC answer", format!("the socket closed: {frame:?}"), ""))
                 }
                 _ => continue,
             };
-            let value: Value = serde_json::from_str(&text).map_err(|e| {
-                self.failure(check, "a JSON message", format!("not JSON ({e})"), &text)
-            })?;
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| self.failure(check, "a JSON message", format!("not JSON ({e})"), &text))?;
             if value.get("result").is_some() || value.get("error").is_some() {
                 return Ok(value);
             }
@@ -374,17 +281,8 @@ impl JsonRpcSocket {
         while self.socket.read().is_ok() {}
     }
 
-    fn failure(
-        &self,
-        check: &str,
-        expected: impl Into<String>,
-        got: impl Into<String>,
-        body: &str,
-    ) -> CheckFailure {
-        let method = format!(
-            "WebSocket message {:?}",
-            crate::http::excerpt(&self.last_sent)
-        );
+    fn failure(&self, check: &str, expected: impl Into<String>, got: impl Into<String>, body: &str) -> CheckFailure {
+        let method = format!("WebSocket message {:?}", crate::http::excerpt(&self.last_sent));
         failure(check, &method, &self.url, expected, got, body)
     }
 }
@@ -395,52 +293,24 @@ mod tests {
 
     fn events(lines: &[&str]) -> Vec<SseEvent> {
         let mut parser = SseParser::default();
-        lines
-            .iter()
-            .filter_map(|line| parser.feed_line(line))
-            .collect()
+        lines.iter().filter_map(|line| parser.feed_line(line)).collect()
     }
 
     #[test]
     fn comments_and_retry_blocks_are_not_events() {
-        let got = events(&[
-            ": connected",
-            "retry: 1000",
-            "",
-            "event: health",
-            "data: {\"status\":\"ok\"}",
-            "",
-        ]);
-        assert_eq!(
-            got,
-            vec![SseEvent {
-                name: "health".into(),
-                data: "{\"status\":\"ok\"}".into()
-            }]
-        );
+        let got = events(&[": connected", "retry: 1000", "", "event: health", "data: {\"status\":\"ok\"}", ""]);
+        assert_eq!(got, vec![SseEvent { name: "health".into(), data: "{\"status\":\"ok\"}".into() }]);
     }
 
     #[test]
     fn multi_line_data_is_joined_and_unnamed_events_are_messages() {
         let got = events(&["data: a", "data:b", ""]);
-        assert_eq!(
-            got,
-            vec![SseEvent {
-                name: "message".into(),
-                data: "a\nb".into()
-            }]
-        );
+        assert_eq!(got, vec![SseEvent { name: "message".into(), data: "a\nb".into() }]);
     }
 
     #[test]
     fn websocket_urls_follow_the_http_scheme() {
-        assert_eq!(
-            websocket_url("http://127.0.0.1:8787/mcp"),
-            "ws://127.0.0.1:8787/mcp"
-        );
-        assert_eq!(
-            websocket_url("https://dashboard.cortexdx.io/mcp"),
-            "wss://dashboard.cortexdx.io/mcp"
-        );
+        assert_eq!(websocket_url("http://127.0.0.1:8787/mcp"), "ws://127.0.0.1:8787/mcp");
+        assert_eq!(websocket_url("https://dashboard.cortexdx.io/mcp"), "wss://dashboard.cortexdx.io/mcp");
     }
 }

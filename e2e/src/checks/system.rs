@@ -32,43 +32,18 @@ pub fn health(probe: &mut Probe) -> CheckResult {
 
     let reported = body["bindings"].as_array().cloned().unwrap_or_default();
     for wanted in probe.expect.spec.expected_bindings() {
-        let entry = reported
-            .iter()
-            .find(|entry| entry["name"] == wanted.name.as_str());
+        let entry = reported.iter().find(|entry| entry["name"] == wanted.name.as_str());
         let Some(entry) = entry else {
-            return Err(probe.fail(
-                check,
-                &exchange,
-                format!("a bindings entry for {wanted}"),
-                "no such entry",
-            ));
+            return Err(probe.fail(check, &exchange, format!("a bindings entry for {wanted}"), "no such entry"));
         };
         let kind = entry["kind"].as_str().unwrap_or_default();
-        probe.ensure(
-            kind == wanted.kind,
-            check,
-            &exchange,
-            format!("{wanted}"),
-            format!("{}({kind})", wanted.name),
-        )?;
+        probe.ensure(kind == wanted.kind, check, &exchange, format!("{wanted}"), format!("{}({kind})", wanted.name))?;
         let available = entry["available"] == Value::Bool(true);
-        probe.ensure(
-            available,
-            check,
-            &exchange,
-            format!("{wanted} available"),
-            format!("{entry}"),
-        )?;
+        probe.ensure(available, check, &exchange, format!("{wanted} available"), format!("{entry}"))?;
     }
     // Every binding is available at this point, so the overall status must be "ok".
     let status = body["status"].as_str().unwrap_or_default();
-    probe.ensure(
-        status == "ok",
-        check,
-        &exchange,
-        "status \"ok\"",
-        format!("status {status:?}"),
-    )?;
+    probe.ensure(status == "ok", check, &exchange, "status \"ok\"", format!("status {status:?}"))?;
     probe.pass(check, &exchange);
     Ok(())
 }
@@ -109,19 +84,9 @@ pub fn method_not_allowed(probe: &mut Probe) -> CheckResult {
     Ok(())
 }
 
-pub(super) fn expect_html(
-    probe: &Probe,
-    check: &str,
-    exchange: &crate::http::Exchange,
-) -> CheckResult {
+pub(super) fn expect_html(probe: &Probe, check: &str, exchange: &crate::http::Exchange) -> CheckResult {
     probe.expect_status(check, exchange, 200)?;
     probe.expect_media_type(check, exchange, "text/html")?;
     let looks_like_html = exchange.body.to_ascii_lowercase().contains("<html");
-    probe.ensure(
-        looks_like_html,
-        check,
-        exchange,
-        "an HTML document",
-        "a body without <html",
-    )
+    probe.ensure(looks_like_html, check, exchange, "an HTML document", "a body without <html")
 }

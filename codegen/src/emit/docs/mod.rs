@@ -6,8 +6,8 @@
 
 mod view;
 
-use minijinja::{context, AutoEscape, Environment, Output, State, UndefinedBehavior};
 use crate::emit::Layout;
+use minijinja::{context, AutoEscape, Environment, Output, State, UndefinedBehavior};
 
 use crate::emit::REGENERATE_COMMAND;
 use crate::model::Model;

@@ -32,8 +32,15 @@ pub fn render(model: &Model) -> TokenStream {
             pub const MCP_MANIFEST_JSON: &str = include_str!("../well-known/mcp.json");
         }
     });
+    let (title, version) = (&model.api.title, &model.api.version);
     quote! {
         //! Documents generated from the spec, embedded at compile time.
+
+        /// The API's title, as the spec names it.
+        pub const API_TITLE: &str = #title;
+
+        /// The API's version, as the spec declares it.
+        pub const API_VERSION: &str = #version;
 
         /// The OpenAPI 3.1 description of this API.
         pub const OPENAPI_JSON: &str = include_str!("../openapi.json");

@@ -34,7 +34,11 @@ fn params_struct(route: &Route) -> Option<TokenStream> {
         let doc = docs(param.field.description.as_deref());
         let location = format!(" From {} `{}`.", param.location.as_str(), param.field.name);
         let ty = rust_type(&param.field.ty);
-        let ty = if param.field.required || param.field.default.is_some() { ty } else { quote!(::core::option::Option<#ty>) };
+        let ty = if param.field.required || param.field.default.is_some() {
+            ty
+        } else {
+            quote!(::core::option::Option<#ty>)
+        };
         quote! { #doc #[doc = ""] #[doc = #location] pub #field: #ty, }
     });
     let extractions = route.params.iter().map(|param| extraction(route, param));

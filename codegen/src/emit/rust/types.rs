@@ -71,7 +71,8 @@ fn object_type(model: &Model, def: &ObjectDef) -> TokenStream {
         // A type that holds itself (through optional properties) needs indirection to have a finite size.
         let ty = if contains_owner(model, &field.ty, &def.name) { quote!(::std::boxed::Box<#ty>) } else { ty };
         let wire = &field.name;
-        let rename = if field_ident.to_string().starts_with("r#") { quote!(#[serde(rename = #wire)]) } else { quote!() };
+        let rename =
+            if field_ident.to_string().starts_with("r#") { quote!(#[serde(rename = #wire)]) } else { quote!() };
         if let Some(default) = field.default.as_ref().and_then(|value| literal(&field.ty, value)) {
             let function = format_ident!("default_{}_{}", crate::naming::snake_case(&def.name), field.name);
             let function_name = function.to_string();

@@ -105,7 +105,9 @@ pub fn needs_validation(model: &Model, field: &Field) -> bool {
 fn has_checks(ty: &FieldType, c: &Constraints) -> bool {
     match ty {
         FieldType::Integer | FieldType::Number => c.minimum.is_some() || c.maximum.is_some(),
-        FieldType::String => c.min_length.is_some() || c.max_length.is_some() || c.format.is_some() || c.allowed.is_some(),
+        FieldType::String => {
+            c.min_length.is_some() || c.max_length.is_some() || c.format.is_some() || c.allowed.is_some()
+        }
         _ => false,
     }
 }
@@ -120,9 +122,10 @@ fn type_needs_validation(model: &Model, ty: &FieldType, visiting: &mut Vec<Strin
             }
             visiting.push(name.clone());
             let needed = match model.type_def(name) {
-                Some(TypeDef::Object(object)) => object.fields.iter().any(|f| {
-                    has_checks(&f.ty, &f.constraints) || type_needs_validation(model, &f.ty, visiting)
-                }),
+                Some(TypeDef::Object(object)) => object
+                    .fields
+                    .iter()
+                    .any(|f| has_checks(&f.ty, &f.constraints) || type_needs_validation(model, &f.ty, visiting)),
                 _ => false,
             };
             visiting.pop();

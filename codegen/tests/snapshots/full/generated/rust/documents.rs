@@ -3,6 +3,12 @@
 
 //! Documents generated from the spec, embedded at compile time.
 
+/// The API's title, as the spec names it.
+pub const API_TITLE: &str = "Chat Rooms API";
+
+/// The API's version, as the spec declares it.
+pub const API_VERSION: &str = "2.1.0";
+
 /// The OpenAPI 3.1 description of this API.
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 

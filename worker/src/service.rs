@@ -1,0 +1,135 @@
+//! The generated `Service` trait, implemented by delegating records to the store. Sign-in, sign-out and
+//! the scope checks are generated from the spec's `oauth` section and never reach this trait.
+//!
+//! The generated plumbing has already checked every input against the spec; what remains here are the
+//! rules the spec cannot state (a `run_id` only with `cancel_run`, only http(s) endpoints).
+
+use codegen_runtime::ApiError;
+use worker::Url;
+
+use crate::api::params::{GetLogsParams, GetTracesParams};
+use crate::api::service::{RequestContext, Service};
+use crate::api::types::{
+    ControlAction, ControlRequest, ControlResult, Health, LogPage, Metrics, RunList, TestFlowAccepted, TestFlowRequest,
+    TraceList,
+};
+use crate::health;
+use crate::store::{ControlCommand, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, Store};
+
+/// The dashboard's business logic.
+pub struct Dashboard;
+
+impl Service for Dashboard {
+    async fn get_health(&self, context: &RequestContext<'_>) -> Result<Health, ApiError> {
+        Ok(health::report(context.bindings))
+    }
+
+    async fn get_logs(&self, context: &RequestContext<'_>, params: GetLogsParams) -> Result<LogPage, ApiError> {
+        let query = ReadLogs { limit: params.limit, since: params.since.unwrap_or(0) };
+        Store::shared(context.bindings)?.ask(query).await
+    }
+
+    async fn get_metrics(&self, context: &RequestContext<'_>) -> Result<Metrics, ApiError> {
+        Store::shared(context.bindings)?.ask(ReadMetrics {}).await
+    }
+
+    async fn get_traces(&self, context: &RequestContext<'_>, params: GetTracesParams) -> Result<TraceList, ApiError> {
+        Store::shared(context.bindings)?.ask(ReadTraces { limit: params.limit }).await
+    }
+
+    async fn get_runs(&self, context: &RequestContext<'_>) -> Result<RunList, ApiError> {
+        Store::shared(context.bindings)?.ask(ReadRuns {}).await
+    }
+
+    async fn post_control(
+        &self,
+        context: &RequestContext<'_>,
+        body: ControlRequest,
+    ) -> Result<ControlResult, ApiError> {
+        let command = control_command(body)?;
+        Store::shared(context.bindings)?.ask(command).await
+    }
+
+    async fn post_test_flow(
+        &self,
+        context: &RequestContext<'_>,
+        body: TestFlowRequest,
+    ) -> Result<TestFlowAccepted, ApiError> {
+        check_mcp_endpoint(&body.endpoint)?;
+        let start = StartRun { endpoint: body.endpoint, workflow: body.workflow };
+        Store::shared(context.bindings)?.ask(start).await
+    }
+}
+
+/// The store command a control request asks for: `run_id` is required by `cancel_run` and refused
+/// elsewhere, so a request that would silently ignore it is rejected instead.
+fn control_command(request: ControlRequest) -> Result<ControlCommand, ApiError> {
+    match (request.action, request.run_id) {
+        // The generated validation has checked the format; run ids are stored lower case.
+        (ControlAction::CancelRun, Some(run_id)) => {
+            Ok(ControlCommand::CancelRun { run_id: run_id.to_ascii_lowercase() })
+        }
+        (ControlAction::CancelRun, None) => {
+            Err(ApiError::invalid_body("body.run_id", "is required when the action is cancel_run"))
+        }
+        (action, Some(_)) => {
+            Err(ApiError::invalid_body("body.run_id", format!("applies only to cancel_run, not to {action}")))
+        }
+        (ControlAction::Pause, None) => Ok(ControlCommand::Pause),
+        (ControlAction::Resume, None) => Ok(ControlCommand::Resume),
+        (ControlAction::ClearLogs, None) => Ok(ControlCommand::ClearLogs),
+    }
+}
+
+/// A test flow talks to its endpoint over HTTP, so the generated `uri` check (any scheme) is narrowed to
+/// http(s) with a host; credentials in the URL are refused because the endpoint is written to the log.
+fn check_mcp_endpoint(endpoint: &str) -> Result<(), ApiError> {
+    let invalid = |message: &str| ApiError::invalid_body("body.endpoint", message.to_owned());
+    let url = Url::parse(endpoint).map_err(|_| invalid("must be an absolute http or https URL"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(&format!("must be an http or https URL, not {}", url.scheme())));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("must name a host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("must not contain credentials"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(action: ControlAction, run_id: Option<&str>) -> ControlRequest {
+        ControlRequest { action, run_id: run_id.map(str::to_owned) }
+    }
+
+    #[test]
+    fn cancel_run_needs_a_run_id_and_nothing_else_takes_one() {
+        let id = "6F1B0D3E-8A43-4D5E-9C1F-1234567890AB";
+        assert_eq!(
+            control_command(request(ControlAction::CancelRun, Some(id))),
+            Ok(ControlCommand::CancelRun { run_id: id.to_ascii_lowercase() })
+        );
+        for (action, run_id) in [(ControlAction::CancelRun, None), (ControlAction::Pause, Some(id))] {
+            let error = control_command(request(action, run_id)).expect_err("refused");
+            assert_eq!((error.status, error.location.as_deref()), (400, Some("body.run_id")));
+        }
+        assert_eq!(control_command(request(ControlAction::ClearLogs, None)), Ok(ControlCommand::ClearLogs));
+    }
+
+    #[test]
+    fn only_http_endpoints_with_a_host_are_accepted() {
+        for good in ["http://127.0.0.1:9/mcp", "https://mcp.example.com/mcp"] {
+            assert_eq!(check_mcp_endpoint(good), Ok(()), "{good}");
+        }
+        for bad in
+            ["ftp://mcp.example.com/", "mailto:someone@example.com", "https://user:pw@mcp.example.com/", "not a uri"]
+        {
+            let error = check_mcp_endpoint(bad).expect_err(bad);
+            assert_eq!((error.status, error.location.as_deref()), (400, Some("body.endpoint")), "{bad}");
+        }
+    }
+}
