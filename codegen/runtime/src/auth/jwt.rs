@@ -167,8 +167,12 @@ async fn refresh_keys(jwks_uri: &str) -> Result<(), String> {
         let kid = jwk.get("kid").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
         // WebCrypto rejects JWK members it does not expect for the algorithm; keep only the key itself.
         let public = serde_json::json!({ "kty": "RSA", "n": jwk["n"], "e": jwk["e"], "alg": "RS256", "ext": true });
-        if let Ok(key) = webcrypto::import_rs256_jwk(&public.to_string()).await {
-            keys.insert(kid, key);
+        match webcrypto::import_rs256_jwk(&public.to_string()).await {
+            Ok(key) => {
+                keys.insert(kid, key);
+            }
+            // Tokens signed with this key will be refused as signed by an unknown key; say why here.
+            Err(error) => worker::console_warn!("JWKS key `{kid}` from {jwks_uri} cannot be imported: {error}"),
         }
     }
     KEYS.with(|cache| {

@@ -71,7 +71,12 @@ pub async fn authorize(
     required: &[&str],
 ) -> Result<Principal, ApiError> {
     let challenge = Challenge { deployment, policy, required };
-    let principal = match credential(request, policy)? {
+    // An Authorization header of another scheme is no credential here; the challenge says which one is.
+    let credential = credential(request, policy).map_err(|error| match error.status {
+        401 => error.with_header("WWW-Authenticate", challenge.header(None, required)),
+        _ => error,
+    })?;
+    let principal = match credential {
         None => return Err(challenge.unauthorized(None)),
         Some(Credential::Bearer(token)) if jwt::looks_like_jwt(&token) => {
             verify_access_token(&token, deployment).await.map_err(|reason| challenge.unauthorized(Some(&reason)))?
