@@ -5,6 +5,8 @@
 //! * [`checks::run_smoke`] checks every route of `spec/dashboard.yaml` against any base URL and stops at
 //!   the first wrong answer.
 //! * [`log_scan`] finds uncaught exceptions, panics, wasm traps and `✘ [ERROR]` lines in the runtime log.
+//! * [`auth_server::AuthServer`] is a real OAuth authorization server on loopback; the end-to-end run
+//!   starts one as the `dev` environment's issuer, signs in through it and mints the tokens it sends.
 //!
 //! # Running
 //!
@@ -12,17 +14,22 @@
 //! answer):
 //!
 //! ```text
-//! cargo run -p e2e --bin smoke -- http://127.0.0.1:8787                      # local wrangler dev
+//! cargo run -p e2e --bin smoke -- http://127.0.0.1:8787 --token "$TOKEN"      # local wrangler dev
 //! cargo run -p e2e --bin smoke -- https://cortexdx-dashboard-staging.brainwav.workers.dev --env staging
 //! cargo run -p e2e --bin smoke -- https://dashboard.cortexdx.io --env production --read-only
 //! ```
 //!
 //! `--read-only` sends nothing that changes state (no control actions, test flows, sign-outs or code
-//! exchanges). For a loopback URL the served OpenAPI document must equal `generated/openapi.json`;
+//! exchanges). `--token` (or `SMOKE_TOKEN`) is an access token holding every scope, sent with every
+//! request; without it the routes that need scopes are only checked to answer 401 with the right
+//! challenge. For dev, `cargo run -p e2e --bin auth_server` serves the authorization server and prints
+//! such a token. For a loopback URL the served OpenAPI document must equal `generated/openapi.json`;
 //! otherwise the schemas are taken from `<base>/openapi.json`.
 //!
-//! The full end-to-end run starts its own dev server (the first start builds the worker, allow up to
-//! 15 minutes), runs the smoke suite, focused tests, and finally the clean-log check:
+//! The full end-to-end run starts the dev authorization server (port 9876 must be free) and its own dev
+//! server (the first start builds the worker, allow up to 15 minutes), runs the smoke suite with a token,
+//! focused tests (sign-in, sessions, token and scope refusals among them), and finally the clean-log
+//! check:
 //!
 //! ```text
 //! cargo test -p e2e --test e2e

@@ -38,11 +38,25 @@ pub struct Cors {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct OAuth {
-    pub authorization_servers: Vec<String>,
     pub bearer_methods: Vec<String>,
     pub resource_documentation: String,
     /// Scope name → description; the keys are what `scopes_supported` must list.
     pub scopes: BTreeMap<String, String>,
+    /// The declared secret that holds the OAuth client secret.
+    pub client_secret: String,
+    #[serde(default = "default_session_cookie")]
+    pub session_cookie: String,
+    #[serde(default = "default_session_ttl")]
+    pub session_ttl_seconds: u64,
+}
+
+// The generator's defaults for the optional `oauth` fields.
+fn default_session_cookie() -> String {
+    "__Host-session".to_string()
+}
+
+fn default_session_ttl() -> u64 {
+    3600
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,6 +89,23 @@ pub struct Assets {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Environment {
     pub origin: String,
+    /// The environment's authorization server and this worker's client id there.
+    pub oauth: EnvOAuth,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnvOAuth {
+    pub issuer: String,
+    pub authorization_endpoint: String,
+    pub token_endpoint: String,
+    pub jwks_uri: String,
+    pub client_id: String,
+    #[serde(default = "default_post_login_redirect")]
+    pub post_login_redirect: String,
+}
+
+fn default_post_login_redirect() -> String {
+    "/".to_string()
 }
 
 /// A route's method: the spec allows one method or a list.
@@ -90,6 +121,12 @@ pub struct Route {
     pub id: String,
     pub method: Methods,
     pub path: String,
+    /// `json` when absent; a word (`redirect`, `oauth-login`, ...) or a one-key mapping (`{sse: ...}`).
+    #[serde(default)]
+    pub kind: Option<serde_yaml::Value>,
+    /// Scopes a caller must hold; empty for public routes.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 impl Route {
@@ -152,6 +189,26 @@ impl Spec {
         })
     }
 
+    /// An environment's authorization server, as the spec declares it.
+    pub fn env_oauth(&self, environment: &str) -> Result<&EnvOAuth, String> {
+        self.origin(environment)?;
+        Ok(&self.environments[environment].oauth)
+    }
+
+    /// The routes that require scopes, in spec order.
+    pub fn scoped_routes(&self) -> impl Iterator<Item = &Route> {
+        self.routes.iter().filter(|route| !route.scopes.is_empty())
+    }
+
+    /// The path of the route of a word kind such as `oauth-login` or `oauth-callback`.
+    pub fn path_of_kind(&self, kind: &str) -> Result<&str, String> {
+        self.routes
+            .iter()
+            .find(|route| route.kind.as_ref().and_then(serde_yaml::Value::as_str) == Some(kind))
+            .map(|route| route.path.as_str())
+            .ok_or_else(|| format!("the spec has no route of kind {kind}"))
+    }
+
     /// The methods the spec declares for a path (upper case), empty when the path is unknown.
     pub fn methods_of(&self, path: &str) -> Vec<String> {
         self.routes.iter().filter(|route| route.path == path).flat_map(Route::methods).collect()
@@ -181,5 +238,10 @@ mod tests {
         );
         assert_eq!(spec.methods_of("/auth/logout"), ["GET", "POST"]);
         assert_eq!(spec.oauth.scopes.len(), 5);
+        assert_eq!(spec.oauth.client_secret, "OPENAI_CLIENT_SECRET");
+        assert_eq!(spec.env_oauth("dev").unwrap().issuer, "http://127.0.0.1:9876");
+        assert_eq!(spec.path_of_kind("oauth-callback").unwrap(), "/auth/callback");
+        let scoped: Vec<&str> = spec.scoped_routes().map(|route| route.id.as_str()).collect();
+        assert_eq!(scoped, ["get_logs", "get_metrics", "get_traces", "get_runs", "post_control", "post_test_flow"]);
     }
 }

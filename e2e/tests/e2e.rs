@@ -1,6 +1,10 @@
 //! End-to-end run against a local `wrangler dev`: the smoke suite, focused tests for each behaviour of
 //! the HTTP contract, and finally a check that the runtime log shows no failure.
 //!
+//! A loopback OAuth authorization server plays the dev environment's issuer (`127.0.0.1:9876` in the
+//! spec) for the whole run: the worker fetches its keys, sign-in goes through it, and the smoke suite
+//! sends a token it minted with every scope.
+//!
 //! This is a test binary with its own `main` (`harness = false` in Cargo.toml) rather than `#[test]`
 //! functions sharing a `static` server: the steps must run in a fixed order so the clean-log check comes
 //! after every other request, and the server must be dropped at the end so its process group is
@@ -14,6 +18,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
+use e2e::auth_server::{AuthServer, AuthServerConfig, TokenSpec};
+use e2e::checks::auth::{
+    begin_login, callback_query, expect_challenge, expect_failed_exchange, expect_logout_success, query_pairs,
+    set_cookie_value,
+};
 use e2e::checks::control::{
     apply_control, apply_control_body, expect_applied, expect_control_recorded, post_test_flow, random_uuid,
     start_test_flow, UNREACHABLE_MCP_ENDPOINT,
@@ -26,15 +35,23 @@ use e2e::http::Request;
 use e2e::time::parse_rfc3339_nanos;
 use e2e::DevServer;
 
-/// What every step gets: the running server and what it should answer.
+/// What every step gets: the running server, the authorization server it trusts, and what it should
+/// answer.
 struct Context<'a> {
     server: &'a DevServer,
+    auth: &'a AuthServer,
     expect: &'a Expectations,
 }
 
 impl Context<'_> {
+    /// A probe that sends the token with every scope.
     fn probe(&self) -> CheckResult<Probe<'_>> {
         Probe::new(self.server.base_url(), self.expect)
+    }
+
+    /// A probe that sends no credentials of its own.
+    fn anonymous_probe(&self) -> CheckResult<Probe<'_>> {
+        Ok(self.probe()?.anonymous())
     }
 }
 
@@ -55,6 +72,12 @@ const STEPS: &[(&str, Step)] = &[
     ("traces respect their limit", traces_respect_their_limit),
     ("metrics follow logs and runs", metrics_follow_logs_and_runs),
     ("auth callback validates and hides secrets", auth_callback_validates_and_hides_secrets),
+    ("sign-in through the authorization server", sign_in_through_the_authorization_server),
+    ("sign-in state is single-use", sign_in_state_is_single_use),
+    ("sessions end at sign-out and never exist otherwise", sessions_end_at_sign_out),
+    ("bearer tokens are verified", bearer_tokens_are_verified),
+    ("routes demand their scopes", routes_demand_their_scopes),
+    ("a failed code exchange is a 502 without secrets", failed_code_exchange_is_a_502),
     ("sign-out answers GET and POST only", sign_out_answers_get_and_post_only),
     ("discovery documents name the public origin", discovery_documents_name_the_public_origin),
     ("static pages and fallbacks", static_pages_and_fallbacks),
@@ -64,6 +87,15 @@ const STEPS: &[(&str, Step)] = &[
 ];
 
 fn main() -> ExitCode {
+    // The authorization server first: the worker may fetch its keys with the first request.
+    let auth = match start_auth_server() {
+        Ok(auth) => auth,
+        Err(problem) => {
+            eprintln!("cannot start the authorization server: {problem}");
+            println!("e2e: 0 passed, 1 failed");
+            return ExitCode::FAILURE;
+        }
+    };
     let server = match DevServer::start() {
         Ok(server) => server,
         Err(error) => {
@@ -72,8 +104,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let expect = Expectations::local_dev(server.secrets()).expect("spec/dashboard.yaml loads");
-    let context = Context { server: &server, expect: &expect };
+    let mut expect = Expectations::local_dev(server.secrets()).expect("spec/dashboard.yaml loads");
+    let every_scope: Vec<String> = expect.spec.oauth.scopes.keys().cloned().collect();
+    expect.bearer_token = Some(auth.mint_token(&TokenSpec::for_scopes(every_scope)));
+    let context = Context { server: &server, auth: &auth, expect: &expect };
 
     let mut failed: Vec<&str> = Vec::new();
     let mut passed = 0usize;
@@ -99,6 +133,7 @@ fn main() -> ExitCode {
     }
     println!("\nruntime log: {}", server.log_path().display());
     drop(server);
+    drop(auth);
 
     if !failed.is_empty() {
         println!("failed steps:\n  {}", failed.join("\n  "));
@@ -109,6 +144,18 @@ fn main() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The dev environment's authorization server, with the worker registered as its client the way the spec
+/// and the dev server's placeholder secrets say.
+fn start_auth_server() -> Result<AuthServer, String> {
+    let spec = e2e::spec::Spec::load_repo()?;
+    let secrets = e2e::dev_secrets::DevSecrets::for_names(&spec.secret_names());
+    let config = AuthServerConfig::for_dev_server(&secrets)?;
+    let port = config.port;
+    AuthServer::try_start(config).map_err(|problem| {
+        format!("{problem}; the spec's dev issuer needs port {port} free (is another e2e run or auth_server running?)")
+    })
 }
 
 fn smoke_suite(context: &Context) -> CheckResult {
@@ -478,7 +525,7 @@ fn metrics_follow_logs_and_runs(context: &Context) -> CheckResult {
 }
 
 fn auth_callback_validates_and_hides_secrets(context: &Context) -> CheckResult {
-    let probe = context.probe()?;
+    let probe = context.anonymous_probe()?;
     for (query, location) in [
         ("", "query.code"),
         ("?state=s", "query.code"),
@@ -490,16 +537,334 @@ fn auth_callback_validates_and_hides_secrets(context: &Context) -> CheckResult {
         let exchange = probe.get(&check, &format!("/auth/callback{query}"))?;
         probe.expect_error(&check, &exchange, 400, "invalid_parameter", Some(location))?;
     }
-    let check = "callback with code and state";
-    let exchange = probe.get(check, "/auth/callback?code=e2e-made-up-code&state=e2e-state")?;
-    probe.expect_error(check, &exchange, 502, "bad_gateway", None)?;
-    probe.expect_no_secrets(check, &exchange)?;
-    let leaked: Vec<&(String, String)> = exchange
-        .headers
-        .iter()
-        .filter(|(_, value)| context.expect.forbidden_values.iter().any(|secret| value.contains(secret.as_str())))
-        .collect();
-    probe.ensure(leaked.is_empty(), check, &exchange, "headers without secret values", format!("{leaked:?}"))
+    // A state from a real sign-in, but a code the authorization server never issued: it refuses.
+    let check = "callback with a made-up code";
+    let (_, authorize) = begin_login(&probe, check)?;
+    let state = query_pairs(&authorize).remove("state").unwrap_or_default();
+    let exchange = probe.get(check, &callback_query(&probe, "e2e-made-up-code", &state))?;
+    expect_failed_exchange(&probe, check, &exchange)
+}
+
+/// A finished sign-in: the session the worker created, and the callback (path and query) that did it.
+struct SignIn {
+    session_id: String,
+    callback: String,
+}
+
+/// Signs in the way a browser does, following each redirect by hand: the worker's sign-in link, the
+/// authorization server (which approves at once), and the worker's callback.
+fn sign_in(context: &Context, probe: &Probe) -> CheckResult<SignIn> {
+    let callback = authorize(context, probe)?;
+    let check = "sign-in: the callback";
+    let exchange = probe.get(check, &callback)?;
+    probe.expect_status(check, &exchange, 302)?;
+    let server = context.expect.spec.env_oauth("dev").expect("the spec has a dev environment");
+    let landing = format!("{}{}", context.expect.origin, server.post_login_redirect);
+    let location = exchange.header("location").unwrap_or_default();
+    probe.ensure(
+        location == landing,
+        check,
+        &exchange,
+        format!("Location {landing}"),
+        format!("Location {location}"),
+    )?;
+
+    let cookie = exchange.header("set-cookie").unwrap_or_default();
+    let name = &context.expect.spec.oauth.session_cookie;
+    let ttl = context.expect.spec.oauth.session_ttl_seconds;
+    let Some(session_id) = set_cookie_value(&cookie, name).filter(|id| id.len() >= 32) else {
+        return Err(probe.fail(check, &exchange, format!("Set-Cookie: {name}=<session id>"), cookie));
+    };
+    let wanted = format!("{name}={session_id}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={ttl}");
+    probe.ensure(
+        cookie == wanted,
+        check,
+        &exchange,
+        format!("Set-Cookie: {wanted}"),
+        format!("Set-Cookie: {cookie}"),
+    )?;
+    Ok(SignIn { session_id, callback })
+}
+
+/// The first two legs of a sign-in: the worker's sign-in link and the authorization server's approval.
+/// Returns the callback path and query the authorization server redirects to.
+fn authorize(context: &Context, probe: &Probe) -> CheckResult<String> {
+    let (_, authorize) = begin_login(probe, "sign-in: the sign-in link")?;
+    let check = "sign-in: the authorization server approves";
+    let exchange = probe.send_anonymous(check, Request::new("GET", authorize.as_str()))?;
+    probe.expect_status(check, &exchange, 302)?;
+    // The redirect URI is on the spec's dev origin; this run's server listens on another port.
+    let location = exchange.header("location").unwrap_or_default();
+    match location.strip_prefix(context.expect.origin.as_str()) {
+        Some(callback) if callback.contains("code=") => Ok(callback.to_string()),
+        _ => Err(probe.fail(
+            check,
+            &exchange,
+            format!("a redirect to {}/auth/callback?code=…", context.expect.origin),
+            format!("Location {location}"),
+        )),
+    }
+}
+
+fn cookie_request(probe: &Probe, method: &str, path: &str, cookie: &str) -> Request {
+    Request::new(method, probe.url(path)).header("Cookie", cookie)
+}
+
+fn sign_in_through_the_authorization_server(context: &Context) -> CheckResult {
+    let probe = context.anonymous_probe()?;
+    let tokens_before = context.auth.tokens_issued();
+    let signed_in = sign_in(context, &probe)?;
+
+    // The worker redeemed the code as the registered client, with its secret and the PKCE verifier.
+    let check = "sign-in: the code exchange";
+    let exchange = probe.get(check, "/api/health")?;
+    let form = context.auth.last_token_request().unwrap_or_default();
+    let client = &context.auth.config().clients[0];
+    let redirect_uri = format!("{}/auth/callback", context.expect.origin);
+    for (name, wanted) in [
+        ("grant_type", "authorization_code"),
+        ("client_id", client.client_id.as_str()),
+        ("client_secret", client.client_secret.as_str()),
+        ("redirect_uri", redirect_uri.as_str()),
+    ] {
+        let got = form.get(name).map(String::as_str);
+        probe.ensure(got == Some(wanted), check, &exchange, format!("{name}={wanted}"), format!("{name}={got:?}"))?;
+    }
+    probe.ensure(
+        form.contains_key("code_verifier") && context.auth.tokens_issued() == tokens_before + 1,
+        check,
+        &exchange,
+        "one token issued for a request with a code_verifier",
+        format!("{form:?}"),
+    )?;
+
+    // The session cookie is a credential for every route, among other cookies too.
+    let cookie = format!("{}={}", context.expect.spec.oauth.session_cookie, signed_in.session_id);
+    for (path, type_name) in [("/api/logs", "LogPage"), ("/api/runs", "RunList"), ("/api/metrics", "Metrics")] {
+        let check = format!("GET {path} with the session cookie");
+        let exchange = probe.send(&check, cookie_request(&probe, "GET", path, &format!("theme=dark; {cookie}")))?;
+        probe.expect_json(&check, &exchange, 200, type_name)?;
+    }
+    let check = "POST /api/control with the session cookie";
+    let request = cookie_request(&probe, "POST", "/api/control", &cookie).json_text("{\"action\":\"resume\"}");
+    let exchange = probe.send(check, request)?;
+    probe.expect_json(check, &exchange, 200, "ControlResult")?;
+    // The session id also works as a bearer token, for clients that cannot keep cookies.
+    let check = "GET /api/traces with the session id as bearer token";
+    let request = Request::new("GET", probe.url("/api/traces"))
+        .header("Authorization", &format!("Bearer {}", signed_in.session_id));
+    let exchange = probe.send(check, request)?;
+    probe.expect_json(check, &exchange, 200, "TraceList")?;
+
+    // Signing out ends the session: the cookie and the id are no credentials any more.
+    let check = "sign-out with the session cookie";
+    let exchange = probe.send(check, cookie_request(&probe, "POST", "/auth/logout", &cookie))?;
+    expect_logout_success(&probe, check, &exchange)?;
+    let scopes = vec!["search.read".to_string()];
+    let check = "GET /api/logs with the ended session's cookie";
+    let exchange = probe.send(check, cookie_request(&probe, "GET", "/api/logs", &cookie))?;
+    expect_challenge(&probe, check, &exchange, 401, Some("invalid_token"), &scopes)?;
+    let check = "GET /api/logs with the ended session's id as bearer token";
+    let request = Request::new("GET", probe.url("/api/logs"))
+        .header("Authorization", &format!("Bearer {}", signed_in.session_id));
+    let exchange = probe.send(check, request)?;
+    expect_challenge(&probe, check, &exchange, 401, Some("invalid_token"), &scopes)
+}
+
+fn sign_in_state_is_single_use(context: &Context) -> CheckResult {
+    let probe = context.anonymous_probe()?;
+    for (check, query) in [
+        ("callback without state", "/auth/callback?code=e2e-code"),
+        ("callback with a state the worker never issued", "/auth/callback?code=e2e-code&state=e2e-forged-state"),
+    ] {
+        let exchange = probe.get(check, query)?;
+        probe.expect_error(check, &exchange, 400, "invalid_parameter", Some("query.state"))?;
+    }
+
+    // A callback replayed after a successful sign-in: the state is gone, and nothing reaches the
+    // authorization server (its code would be refused there anyway, being spent).
+    let signed_in = sign_in(context, &probe)?;
+    let token_requests = context.auth.token_requests();
+    let check = "the same callback again";
+    let exchange = probe.get(check, &signed_in.callback)?;
+    probe.expect_error(check, &exchange, 400, "invalid_parameter", Some("query.state"))?;
+    probe.ensure(
+        context.auth.token_requests() == token_requests,
+        check,
+        &exchange,
+        "no code exchange for a used state",
+        format!("{} more token request(s)", context.auth.token_requests() - token_requests),
+    )?;
+    let check = "sign-out of the test session";
+    let request = Request::new("POST", probe.url("/auth/logout")).header("X-Session-Id", &signed_in.session_id);
+    let exchange = probe.send(check, request)?;
+    expect_logout_success(&probe, check, &exchange)
+}
+
+fn sessions_end_at_sign_out(context: &Context) -> CheckResult {
+    let probe = context.anonymous_probe()?;
+    let name = context.expect.spec.oauth.session_cookie.clone();
+    let scopes = vec!["search.read".to_string()];
+
+    // Ending a session by the X-Session-Id header, as a client without cookies does.
+    let signed_in = sign_in(context, &probe)?;
+    let cookie = format!("{name}={}", signed_in.session_id);
+    let check = "the session works before sign-out";
+    let exchange = probe.send(check, cookie_request(&probe, "GET", "/api/logs", &cookie))?;
+    probe.expect_json(check, &exchange, 200, "LogPage")?;
+    let check = "sign-out by X-Session-Id";
+    let request = Request::new("GET", probe.url("/auth/logout")).header("X-Session-Id", &signed_in.session_id);
+    let exchange = probe.send(check, request)?;
+    expect_logout_success(&probe, check, &exchange)?;
+    let check = "the session is refused after sign-out";
+    let exchange = probe.send(check, cookie_request(&probe, "GET", "/api/logs", &cookie))?;
+    expect_challenge(&probe, check, &exchange, 401, Some("invalid_token"), &scopes)?;
+
+    // Ids that never named a session (expired ones look the same: KV drops them at their TTL).
+    for id in [random_uuid().replace('-', ""), "../../etc/passwd".to_string(), "x".repeat(200)] {
+        let check = format!("a session cookie that never existed ({})", &id[..id.len().min(12)]);
+        let exchange = probe.send(&check, cookie_request(&probe, "GET", "/api/logs", &format!("{name}={id}")))?;
+        expect_challenge(&probe, &check, &exchange, 401, Some("invalid_token"), &scopes)?;
+    }
+    // Another cookie that merely ends in the session cookie's name is no credential at all.
+    let check = "a cookie of another name";
+    let exchange = probe.send(check, cookie_request(&probe, "GET", "/api/logs", "x-session=abc; session=abc"))?;
+    expect_challenge(&probe, check, &exchange, 401, None, &scopes)
+}
+
+fn bearer_tokens_are_verified(context: &Context) -> CheckResult {
+    let probe = context.anonymous_probe()?;
+    let auth = context.auth;
+    let every_scope: Vec<String> = context.expect.spec.oauth.scopes.keys().cloned().collect();
+    let scopes = vec!["search.read".to_string()];
+    let valid = TokenSpec::for_scopes(every_scope.clone());
+    let get_logs = |check: &str, authorization: Option<&str>| {
+        let mut request = Request::new("GET", probe.url("/api/logs"));
+        if let Some(authorization) = authorization {
+            request = request.header("Authorization", authorization);
+        }
+        probe.send(check, request)
+    };
+
+    let check = "a valid token";
+    let exchange = get_logs(check, Some(&format!("Bearer {}", auth.mint_token(&valid))))?;
+    probe.expect_json(check, &exchange, 200, "LogPage")?;
+    // The scheme name is case-insensitive (RFC 9110 §11.1).
+    let check = "a valid token, scheme in lower case";
+    let exchange = get_logs(check, Some(&format!("bearer {}", auth.mint_token(&valid))))?;
+    probe.expect_json(check, &exchange, 200, "LogPage")?;
+
+    let check = "no credentials";
+    let exchange = get_logs(check, None)?;
+    expect_challenge(&probe, check, &exchange, 401, None, &scopes)?;
+    let check = "another authentication scheme";
+    let exchange = get_logs(check, Some("Basic ZTJlOmUyZQ=="))?;
+    expect_challenge(&probe, check, &exchange, 401, None, &scopes)?;
+    let check = "a token in the query string";
+    let url = probe.url(&format!("/api/logs?access_token={}", auth.mint_token(&valid)));
+    let exchange = probe.send(check, Request::new("GET", url))?;
+    expect_challenge(&probe, check, &exchange, 401, None, &scopes)?;
+
+    // Each token differs from a valid one in one way, and is refused for that reason.
+    let refused = [
+        ("an expired token", auth.mint_token(&TokenSpec { expires_in_seconds: -120, ..valid.clone() }), "expired"),
+        (
+            "a token for another audience",
+            auth.mint_token(&TokenSpec { audience: Some("https://evil.example".into()), ..valid.clone() }),
+            "not meant for",
+        ),
+        (
+            "a token from another issuer",
+            auth.mint_token(&TokenSpec {
+                issuer_override: Some("https://issuer.evil.example".into()),
+                ..valid.clone()
+            }),
+            "issued by",
+        ),
+        (
+            "a token signed by a key the JWKS does not publish",
+            auth.mint_token_with_foreign_key(&valid),
+            "signature is invalid",
+        ),
+        ("a malformed token", "e2e.not-a.jwt".to_string(), "base64url"),
+        ("garbage, taken for a session id", "e2e-garbage".to_string(), "session"),
+    ];
+    for (check, token, reason) in refused {
+        let exchange = get_logs(check, Some(&format!("Bearer {token}")))?;
+        expect_challenge(&probe, check, &exchange, 401, Some("invalid_token"), &scopes)?;
+        let body = exchange.json().unwrap_or_default();
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        probe.ensure(message.contains(reason), check, &exchange, format!("a message naming {reason:?}"), message)?;
+        probe.expect_no_secrets(check, &exchange)?;
+    }
+    Ok(())
+}
+
+fn routes_demand_their_scopes(context: &Context) -> CheckResult {
+    let probe = context.anonymous_probe()?;
+    let routes: Vec<e2e::spec::Route> = context.expect.spec.scoped_routes().cloned().collect();
+    let every_scope: Vec<String> = context.expect.spec.oauth.scopes.keys().cloned().collect();
+    for route in routes {
+        let method = route.methods()[0].clone();
+        // Every scope but the ones this route needs.
+        let others: Vec<String> = every_scope.iter().filter(|s| !route.scopes.contains(s)).cloned().collect();
+        let token = context.auth.mint_token(&TokenSpec::for_scopes(others));
+        let check = format!("{method} {} without its scope", route.path);
+        let mut request =
+            Request::new(&method, probe.url(&route.path)).header("Authorization", &format!("Bearer {token}"));
+        if method != "GET" {
+            request = request.json_text("{}");
+        }
+        let exchange = probe.send(&check, request)?;
+        expect_challenge(&probe, &check, &exchange, 403, Some("insufficient_scope"), &route.scopes)?;
+
+        // Its own scope is enough: no other scope is needed.
+        let token = context.auth.mint_token(&TokenSpec::for_scopes(route.scopes.clone()));
+        let check = format!("{method} {} with only its scope", route.path);
+        let mut request =
+            Request::new(&method, probe.url(&route.path)).header("Authorization", &format!("Bearer {token}"));
+        if method != "GET" {
+            // Not a valid body: past the scope check, the body is what is refused.
+            request = request.json_text("{}");
+        }
+        let exchange = probe.send(&check, request)?;
+        let wanted = if method == "GET" { 200 } else { 400 };
+        probe.expect_status(&check, &exchange, wanted)?;
+    }
+    Ok(())
+}
+
+/// Resets the authorization server's failure switch however the step ends.
+struct FailingTokenEndpoint<'a>(&'a AuthServer);
+
+impl<'a> FailingTokenEndpoint<'a> {
+    fn switch_on(auth: &'a AuthServer) -> Self {
+        auth.fail_token_requests(true);
+        FailingTokenEndpoint(auth)
+    }
+}
+
+impl Drop for FailingTokenEndpoint<'_> {
+    fn drop(&mut self) {
+        self.0.fail_token_requests(false);
+    }
+}
+
+fn failed_code_exchange_is_a_502(context: &Context) -> CheckResult {
+    let probe = context.anonymous_probe()?;
+    {
+        let _failing = FailingTokenEndpoint::switch_on(context.auth);
+        let callback = authorize(context, &probe)?;
+        let check = "callback while the token endpoint fails";
+        let exchange = probe.get(check, &callback)?;
+        expect_failed_exchange(&probe, check, &exchange)?;
+    }
+    // A code that expired before the callback is refused by the authorization server, too.
+    let callback = authorize(context, &probe)?;
+    context.auth.expire_codes();
+    let check = "callback with an expired code";
+    let exchange = probe.get(check, &callback)?;
+    expect_failed_exchange(&probe, check, &exchange)
 }
 
 fn sign_out_answers_get_and_post_only(context: &Context) -> CheckResult {
@@ -512,8 +877,7 @@ fn sign_out_answers_get_and_post_only(context: &Context) -> CheckResult {
     ] {
         let check = "sign-out";
         let exchange = probe.send(check, request)?;
-        let body = probe.expect_json(check, &exchange, 200, "LogoutResult")?;
-        probe.ensure(body == json!({"success": true}), check, &exchange, r#"{"success":true}"#, body.to_string())?;
+        expect_logout_success(&probe, check, &exchange)?;
     }
     let check = "sign-out with an over-long session id";
     let long_id = "s".repeat(129);

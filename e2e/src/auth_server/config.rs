@@ -63,6 +63,33 @@ impl AuthServerConfig {
         Ok(AuthServerConfig::new(spec.origin("dev")?).scopes_supported(spec.oauth.scopes.keys().cloned()))
     }
 
+    /// The server the spec's `dev` environment signs in against, as the local dev server needs it: the
+    /// port of the dev issuer, and the worker registered as a client with the spec's dev `client_id`, the
+    /// placeholder value of the spec's client secret, and the callback on the dev origin as redirect URI
+    /// (the worker builds it from the origin in the spec, whatever port the test server listens on).
+    pub fn for_dev_server(secrets: &crate::dev_secrets::DevSecrets) -> Result<AuthServerConfig, String> {
+        let spec = crate::spec::Spec::load_repo()?;
+        let dev = spec.env_oauth("dev")?;
+        let port = url::Url::parse(&dev.issuer)
+            .ok()
+            .filter(|issuer| issuer.host_str() == Some("127.0.0.1") && issuer.path() == "/")
+            .and_then(|issuer| issuer.port())
+            .ok_or_else(|| {
+                format!("the dev issuer {} is not http://127.0.0.1:PORT, so no local server can play it", dev.issuer)
+            })?;
+        let secret_name = &spec.oauth.client_secret;
+        let secret = secrets
+            .iter()
+            .find(|secret| &secret.name == secret_name)
+            .ok_or_else(|| format!("no placeholder for the client secret {secret_name}"))?;
+        let redirect_uri = format!("{}{}", spec.origin("dev")?, spec.path_of_kind("oauth-callback")?);
+        Ok(AuthServerConfig::for_repo()?.port(port).registered_client(
+            dev.client_id.clone(),
+            secret.value.clone(),
+            [redirect_uri],
+        ))
+    }
+
     pub fn registered_client<I, S>(
         mut self,
         client_id: impl Into<String>,
@@ -143,6 +170,21 @@ mod tests {
     fn no_scope_list_accepts_any_scope() {
         let config = AuthServerConfig::new("http://localhost:8787");
         assert!(config.unsupported_scopes("anything at.all").is_empty());
+    }
+
+    #[test]
+    fn dev_server_config_registers_the_worker_as_the_spec_declares_it() {
+        let secrets = crate::dev_secrets::DevSecrets::for_names(&["OPENAI_CLIENT_SECRET"]);
+        let config = AuthServerConfig::for_dev_server(&secrets).unwrap();
+        assert_eq!(config.port, 9876);
+        assert_eq!(
+            config.clients,
+            [RegisteredClient {
+                client_id: "cortexdx-dashboard-dev".to_string(),
+                client_secret: "e2e-dev-openai-client-secret-placeholder".to_string(),
+                redirect_uris: vec!["http://localhost:8787/auth/callback".to_string()],
+            }]
+        );
     }
 
     #[test]

@@ -5,26 +5,25 @@
 //!     [--redirect-uri URI]... [--audience ORIGIN] [--scope SCOPE]...
 //! ```
 //!
-//! The defaults match a local `wrangler dev` run by the e2e harness: the placeholder client id and
-//! secret, the dev origin's `/auth/callback`, and the spec's scopes. Runs until interrupted.
+//! The defaults match a local `wrangler dev` run by the e2e harness: the dev issuer's port, the spec's
+//! dev client id with the e2e placeholder client secret, the dev origin's callback, and the spec's scopes.
+//! It prints a token with every scope, for `smoke --token`. Runs until interrupted.
 
 use std::process::ExitCode;
 
-use e2e::auth_server::{AuthServer, AuthServerConfig};
+use e2e::auth_server::{AuthServer, AuthServerConfig, TokenSpec};
 use e2e::dev_secrets::DevSecrets;
 
 const USAGE: &str = "usage: auth_server [--port PORT] [--client-id ID] [--client-secret SECRET]
                    [--redirect-uri URI]... [--audience ORIGIN] [--scope SCOPE]...
 
 Serves a test OAuth 2.1 authorization server on 127.0.0.1 that approves every valid request.
-  --port           port to listen on (default: 9876; 0 picks a free one)
-  --client-id      the registered client (default: the e2e placeholder OPENAI_CLIENT_ID)
-  --client-secret  its secret (default: the e2e placeholder OPENAI_CLIENT_SECRET)
+  --port           port to listen on (default: the dev issuer's, 9876; 0 picks a free one)
+  --client-id      the registered client (default: the spec's dev client_id)
+  --client-secret  its secret (default: the e2e placeholder of the spec's client secret)
   --redirect-uri   a registered redirect URI, repeatable (default: <dev origin>/auth/callback)
   --audience       the aud of issued tokens (default: the spec's dev origin)
   --scope          a supported scope, repeatable (default: the spec's scopes)";
-
-const DEFAULT_PORT: u16 = 9876;
 
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Arguments {
@@ -58,28 +57,27 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
     Ok(arguments)
 }
 
-/// The repository's dev setup, with whatever the arguments replace.
+/// The repository's dev setup (the server the e2e tests start), with whatever the arguments replace.
 fn config_from(arguments: Arguments) -> Result<AuthServerConfig, String> {
-    let mut config = AuthServerConfig::for_repo()?;
-    let placeholders = DevSecrets::for_names(&["OPENAI_CLIENT_ID", "OPENAI_CLIENT_SECRET"]);
-    let placeholder = |name: &str| {
-        placeholders.iter().find(|secret| secret.name == name).map(|secret| secret.value.clone()).unwrap_or_default()
-    };
+    let spec = e2e::spec::Spec::load_repo()?;
+    let mut config = AuthServerConfig::for_dev_server(&DevSecrets::for_names(&spec.secret_names()))?;
+    let mut client = config.clients.pop().ok_or("the dev setup registers no client")?;
+    if let Some(port) = arguments.port {
+        config.port = port;
+    }
     if let Some(audience) = arguments.audience {
         config.audience = audience;
     }
     if !arguments.scopes.is_empty() {
         config.scopes_supported = arguments.scopes;
     }
-    let redirect_uris = if arguments.redirect_uris.is_empty() {
-        vec![format!("{}/auth/callback", config.audience)]
-    } else {
-        arguments.redirect_uris
-    };
-    Ok(config.port(arguments.port.unwrap_or(DEFAULT_PORT)).registered_client(
-        arguments.client_id.unwrap_or_else(|| placeholder("OPENAI_CLIENT_ID")),
-        arguments.client_secret.unwrap_or_else(|| placeholder("OPENAI_CLIENT_SECRET")),
-        redirect_uris,
+    if !arguments.redirect_uris.is_empty() {
+        client.redirect_uris = arguments.redirect_uris;
+    }
+    Ok(config.registered_client(
+        arguments.client_id.unwrap_or(client.client_id),
+        arguments.client_secret.unwrap_or(client.client_secret),
+        client.redirect_uris,
     ))
 }
 
@@ -117,6 +115,8 @@ fn main() -> ExitCode {
         server.config().audience,
         server.config().scopes_supported.join(" ")
     );
+    let token = server.mint_token(&TokenSpec::for_scopes(server.config().scopes_supported.clone()));
+    println!("auth_server: a token with every scope, valid for an hour (for `smoke --token`):\n{token}");
     // The server runs in its own thread until the process is interrupted.
     loop {
         std::thread::park();
@@ -134,10 +134,10 @@ mod tests {
     #[test]
     fn defaults_follow_the_dev_setup() {
         let config = config_from(parse(&[]).unwrap()).unwrap();
-        assert_eq!(config.port, DEFAULT_PORT);
+        assert_eq!(config.port, 9876);
         assert_eq!(config.audience, "http://localhost:8787");
         let client = &config.clients[0];
-        assert_eq!(client.client_id, "e2e-dev-openai-client-id-placeholder");
+        assert_eq!(client.client_id, "cortexdx-dashboard-dev");
         assert_eq!(client.client_secret, "e2e-dev-openai-client-secret-placeholder");
         assert_eq!(client.redirect_uris, vec!["http://localhost:8787/auth/callback"]);
     }

@@ -1,10 +1,14 @@
 //! Smoke checks against a running dashboard worker.
 //!
 //! ```text
-//! cargo run -p e2e --bin smoke -- <BASE_URL> [--env dev|staging|production] [--read-only] [--openapi-file PATH]
+//! cargo run -p e2e --bin smoke -- <BASE_URL> [--env dev|staging|production] [--read-only]
+//!     [--openapi-file PATH] [--token TOKEN]
 //! ```
 //!
 //! Prints one line per passed check and exits with status 1 at the first wrong answer (2 for bad usage).
+//! Without `--token` the routes that need scopes are only checked to refuse anonymous requests with 401;
+//! with an access token that holds every scope (from the environment's authorization server, or the one
+//! `cargo run -p e2e --bin auth_server` prints for dev) they are checked in full.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,12 +17,15 @@ use e2e::checks::{run_smoke_reporting, Expectations};
 use e2e::openapi::OpenApiSource;
 
 const USAGE: &str = "usage: smoke <BASE_URL> [--env dev|staging|production] [--read-only] [--openapi-file PATH]
+             [--token TOKEN]
 
 Checks every route of spec/dashboard.yaml against BASE_URL and stops at the first wrong answer.
   --env           environment the server serves (default: dev); sets the expected health and origin
   --read-only     send nothing that changes state (use for production)
   --openapi-file  validate against this OpenAPI file, which the served one must equal; by default the
-                  generated file for a loopback URL, else the server's own /openapi.json";
+                  generated file for a loopback URL, else the server's own /openapi.json
+  --token         an access token with every scope, sent as `Authorization: Bearer`; without one the
+                  routes that need scopes are only checked to answer 401 (SMOKE_TOKEN works too)";
 
 #[derive(Debug)]
 struct Arguments {
@@ -26,6 +33,7 @@ struct Arguments {
     environment: String,
     read_only: bool,
     openapi_file: Option<PathBuf>,
+    token: Option<String>,
 }
 
 fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, String> {
@@ -33,11 +41,13 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
     let mut environment = "dev".to_string();
     let mut read_only = false;
     let mut openapi_file = None;
+    let mut token = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--env" => environment = args.next().ok_or("--env needs a value")?,
             "--read-only" => read_only = true,
             "--openapi-file" => openapi_file = Some(PathBuf::from(args.next().ok_or("--openapi-file needs a path")?)),
+            "--token" => token = Some(args.next().ok_or("--token needs a value")?),
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option {flag}")),
             url if base_url.is_none() => base_url = Some(url.trim_end_matches('/').to_string()),
@@ -51,7 +61,10 @@ fn parse_arguments(mut args: impl Iterator<Item = String>) -> Result<Arguments, 
     if !["dev", "staging", "production"].contains(&environment.as_str()) {
         return Err(format!("--env must be dev, staging or production, got {environment}"));
     }
-    Ok(Arguments { base_url, environment, read_only, openapi_file })
+    if token.as_deref().is_some_and(|token| token.trim().is_empty()) {
+        return Err("--token is empty".to_string());
+    }
+    Ok(Arguments { base_url, environment, read_only, openapi_file, token })
 }
 
 /// A server on this machine was built from this checkout, so it must serve the generated document.
@@ -77,18 +90,21 @@ fn main() -> ExitCode {
         None if is_loopback(&arguments.base_url) => OpenApiSource::File(e2e::paths::openapi_file()),
         None => OpenApiSource::Served,
     };
+    // A token in the environment stays out of the shell history and the process list.
+    let token = arguments.token.or_else(|| std::env::var("SMOKE_TOKEN").ok().filter(|t| !t.trim().is_empty()));
     let expect = match Expectations::for_environment(&arguments.environment, arguments.read_only, openapi) {
-        Ok(expect) => expect,
+        Ok(expect) => Expectations { bearer_token: token, ..expect },
         Err(problem) => {
             eprintln!("smoke: {problem}");
             return ExitCode::from(2);
         }
     };
     println!(
-        "smoke: checking {} as {}{}",
+        "smoke: checking {} as {}{}{}",
         arguments.base_url,
         arguments.environment,
-        if arguments.read_only { " (read-only)" } else { "" }
+        if arguments.read_only { " (read-only)" } else { "" },
+        if expect.bearer_token.is_none() { " without a token: routes with scopes must refuse" } else { "" }
     );
     let mut passed = 0usize;
     let result = run_smoke_reporting(&arguments.base_url, &expect, |outcome| {
@@ -122,6 +138,15 @@ mod tests {
         assert_eq!(arguments.base_url, "http://127.0.0.1:8787");
         assert_eq!(arguments.environment, "dev");
         assert!(!arguments.read_only);
+        assert_eq!(arguments.token, None);
+    }
+
+    #[test]
+    fn a_token_is_taken_as_given() {
+        let arguments = parse(&["https://dashboard.cortexdx.io", "--token", "eyJ.a.b", "--read-only"]).unwrap();
+        assert_eq!(arguments.token.as_deref(), Some("eyJ.a.b"));
+        assert!(parse(&["https://dashboard.cortexdx.io", "--token"]).is_err());
+        assert!(parse(&["https://dashboard.cortexdx.io", "--token", " "]).is_err());
     }
 
     #[test]

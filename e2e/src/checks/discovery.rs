@@ -42,14 +42,15 @@ pub fn protected_resource_metadata(probe: &mut Probe) -> CheckResult {
     let oauth = &probe.expect.spec.oauth;
 
     expect_field(probe, check, &exchange, &body, "resource", &Value::from(probe.expect.origin.as_str()))?;
-    expect_field(
-        probe,
-        check,
-        &exchange,
-        &body,
-        "authorization_servers",
-        &Value::from(oauth.authorization_servers.clone()),
-    )?;
+    // The environment's own authorization server, where its tokens come from.
+    let issuer = probe
+        .expect
+        .spec
+        .env_oauth(&probe.expect.environment)
+        .map_err(|problem| probe.fail(check, &exchange, "the environment's OAuth settings", problem))?
+        .issuer
+        .clone();
+    expect_field(probe, check, &exchange, &body, "authorization_servers", &Value::from(vec![issuer]))?;
     expect_field(
         probe,
         check,

@@ -35,6 +35,9 @@ pub struct Expectations {
     pub openapi: OpenApiSource,
     /// Secret values that must never appear in a response (known only for the local dev server).
     pub forbidden_values: Vec<String>,
+    /// An access token with every scope, sent as `Authorization: Bearer` on every request. Without one,
+    /// the routes that need scopes are only checked to refuse anonymous requests.
+    pub bearer_token: Option<String>,
     pub spec: Spec,
 }
 
@@ -49,11 +52,13 @@ impl Expectations {
             read_only,
             openapi,
             forbidden_values: Vec::new(),
+            bearer_token: None,
             spec,
         })
     }
 
     /// The local dev server: environment `dev`, the generated OpenAPI file, and its placeholder secrets.
+    /// The caller adds a bearer token from the local authorization server.
     pub fn local_dev(secrets: &DevSecrets) -> Result<Self, String> {
         let openapi = std::env::var_os("E2E_OPENAPI_FILE")
             .map(std::path::PathBuf::from)
@@ -109,6 +114,8 @@ pub struct Probe<'a> {
     pub client: HttpClient,
     pub base_url: String,
     pub expect: &'a Expectations,
+    /// Sent as `Authorization: Bearer` unless a request brings its own `Authorization`.
+    pub bearer_token: Option<String>,
     pub openapi: OpenApi,
     /// What the control checks found before changing anything, to restore it at the end.
     pub control_state: ControlState,
@@ -132,6 +139,7 @@ impl<'a> Probe<'a> {
             client,
             base_url,
             expect,
+            bearer_token: expect.bearer_token.clone(),
             openapi,
             control_state: ControlState::default(),
             passed: Vec::new(),
@@ -149,7 +157,22 @@ impl<'a> Probe<'a> {
         format!("{}{}", self.base_url, path_and_query)
     }
 
-    pub fn send(&self, check: &str, request: Request) -> CheckResult<Exchange> {
+    /// A probe that sends no credentials, for checks of what anonymous callers get.
+    pub fn anonymous(mut self) -> Self {
+        self.bearer_token = None;
+        self
+    }
+
+    pub fn send(&self, check: &str, mut request: Request) -> CheckResult<Exchange> {
+        let has_authorization = request.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("authorization"));
+        if let (Some(token), false) = (&self.bearer_token, has_authorization) {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        self.client.send(request).map_err(|error| transport_failure(check, error))
+    }
+
+    /// Sends `request` as it is, without the probe's bearer token.
+    pub fn send_anonymous(&self, check: &str, request: Request) -> CheckResult<Exchange> {
         self.client.send(request).map_err(|error| transport_failure(check, error))
     }
 
@@ -348,18 +371,26 @@ pub fn failure(
 type Check = fn(&mut Probe) -> CheckResult;
 
 /// The smoke suite in order. State-changing checks come before the reads that look for their effects.
-/// `writes` marks checks skipped with `read_only`.
+/// `writes` marks checks skipped with `read_only`; `scoped` marks checks of routes that need scopes,
+/// skipped without a bearer token.
 struct SuiteEntry {
     check: Check,
     writes: bool,
+    scoped: bool,
 }
 
 const fn reads(check: Check) -> SuiteEntry {
-    SuiteEntry { check, writes: false }
+    SuiteEntry { check, writes: false, scoped: false }
 }
 
 const fn writes(check: Check) -> SuiteEntry {
-    SuiteEntry { check, writes: true }
+    SuiteEntry { check, writes: true, scoped: false }
+}
+
+impl SuiteEntry {
+    const fn scoped(self) -> SuiteEntry {
+        SuiteEntry { scoped: true, ..self }
+    }
 }
 
 fn suite() -> Vec<SuiteEntry> {
@@ -377,29 +408,33 @@ fn suite() -> Vec<SuiteEntry> {
         reads(cors::refused_origin),
         reads(cors::preflight_allowed),
         reads(cors::preflight_refused),
+        reads(auth::scoped_routes_refuse_anonymous_callers),
+        reads(auth::token_in_the_query_is_ignored).scoped(),
+        reads(auth::login_redirects_to_the_authorization_server),
         reads(auth::callback_requires_code),
         reads(auth::callback_requires_state),
+        reads(auth::callback_refuses_an_unknown_state),
         writes(auth::callback_exchange_failure),
         reads(auth::logout_get),
         writes(auth::logout_post),
         reads(auth::logout_put_not_allowed),
-        writes(control::rejects_malformed_json),
-        writes(control::rejects_unknown_action),
-        writes(control::cancel_requires_run_id),
-        writes(control::cancel_unknown_run),
-        writes(control::pause_resume_cycle),
-        writes(control::test_flow_rejects_bad_endpoint),
-        writes(control::test_flow_accepted),
-        reads(observability::logs_page),
-        reads(observability::logs_paging),
-        reads(observability::logs_bad_parameters),
-        reads(observability::traces),
-        reads(observability::traces_bad_parameters),
-        reads(observability::runs_newest_first),
-        reads(observability::metrics_agree_with_records),
+        writes(control::rejects_malformed_json).scoped(),
+        writes(control::rejects_unknown_action).scoped(),
+        writes(control::cancel_requires_run_id).scoped(),
+        writes(control::cancel_unknown_run).scoped(),
+        writes(control::pause_resume_cycle).scoped(),
+        writes(control::test_flow_rejects_bad_endpoint).scoped(),
+        writes(control::test_flow_accepted).scoped(),
+        reads(observability::logs_page).scoped(),
+        reads(observability::logs_paging).scoped(),
+        reads(observability::logs_bad_parameters).scoped(),
+        reads(observability::traces).scoped(),
+        reads(observability::traces_bad_parameters).scoped(),
+        reads(observability::runs_newest_first).scoped(),
+        reads(observability::metrics_agree_with_records).scoped(),
         reads(realtime::events_stream),
         reads(realtime::mcp_websocket),
-        writes(control::restore_pause_state),
+        writes(control::restore_pause_state).scoped(),
     ]
 }
 
@@ -412,6 +447,7 @@ pub const COVERED_ROUTES: &[&str] = &[
     "get_runs",
     "post_control",
     "post_test_flow",
+    "auth_login",
     "auth_callback",
     "auth_logout",
     "oauth_protected_resource",
@@ -435,7 +471,7 @@ pub fn run_smoke_reporting(
 ) -> Result<Vec<CheckOutcome>, CheckFailure> {
     let mut probe = Probe::new(base_url, expect)?.on_pass(on_pass);
     for entry in suite() {
-        if entry.writes && expect.read_only {
+        if (entry.writes && expect.read_only) || (entry.scoped && expect.bearer_token.is_none()) {
             continue;
         }
         (entry.check)(&mut probe)?;
