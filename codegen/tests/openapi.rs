@@ -145,9 +145,25 @@ fn responses_follow_the_route_kind() {
         ["application/json"]["schema"];
     assert_eq!(metadata["required"], serde_json::json!(["resource"]));
     let control = paths["/api/control"]["post"]["responses"].as_object().unwrap();
-    assert_eq!(control.keys().collect::<Vec<_>>(), ["200", "400", "409"]);
+    assert_eq!(control.keys().collect::<Vec<_>>(), ["200", "400", "401", "403", "409"]);
     assert_eq!(control["409"]["description"], "The action does not apply in the current state");
     assert_eq!(control["409"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error");
+}
+
+/// Operations with scopes answer 401 and 403 from the generated scope check; public ones do not.
+#[test]
+fn scoped_operations_document_the_scope_check() {
+    let doc = document();
+    let control = &doc["paths"]["/api/control"]["post"]["responses"];
+    assert_eq!(control["401"]["$ref"], "#/components/responses/Unauthorized");
+    assert_eq!(control["403"]["$ref"], "#/components/responses/Forbidden");
+    let health = doc["paths"]["/api/health"]["get"]["responses"].as_object().unwrap();
+    assert!(!health.contains_key("401") && !health.contains_key("403"));
+    for name in ["Unauthorized", "Forbidden"] {
+        let response = &doc["components"]["responses"][name];
+        assert!(response["headers"]["WWW-Authenticate"].is_object(), "{name}");
+        assert_eq!(response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Error");
+    }
 }
 
 #[test]

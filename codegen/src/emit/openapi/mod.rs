@@ -85,6 +85,9 @@ fn paths(model: &Model) -> Map<String, Value> {
 fn components(model: &Model) -> Value {
     let mut components = Map::new();
     components.insert("schemas".into(), Value::Object(schemas::components(model)));
+    if model.routes.iter().any(|route| !route.scopes.is_empty()) {
+        components.insert("responses".into(), operations::auth_responses());
+    }
     if let Some(oauth) = &model.oauth {
         let endpoints = model.reference_environment().oauth.as_ref();
         let flow = json!({

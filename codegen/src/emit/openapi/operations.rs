@@ -85,7 +85,8 @@ fn parameter(param: &Param) -> Value {
     Value::Object(object)
 }
 
-/// The success answer for the route's kind, then every documented error, by status.
+/// The success answer for the route's kind, then every documented error, by status; a route with scopes
+/// also answers 401 and 403, which the generated scope check sends whatever the spec documents.
 fn responses(model: &Model, route: &Route) -> Map<String, Value> {
     let mut responses = Map::new();
     let (status, success) = success(model, route);
@@ -99,7 +100,39 @@ fn responses(model: &Model, route: &Route) -> Map<String, Value> {
             }),
         );
     }
-    responses
+    if !route.scopes.is_empty() {
+        for (status, name) in [("401", UNAUTHORIZED), ("403", FORBIDDEN)] {
+            responses.entry(status).or_insert_with(|| json!({ "$ref": format!("#/components/responses/{name}") }));
+        }
+    }
+    // By status, as a reader scans them (three-digit codes sort as numbers do).
+    let mut sorted: Vec<(String, Value)> = responses.into_iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.into_iter().collect()
+}
+
+/// Names of the shared 401 and 403 answers under `components.responses`.
+const UNAUTHORIZED: &str = "Unauthorized";
+const FORBIDDEN: &str = "Forbidden";
+
+/// The answers of the generated scope check, shared by every operation with scopes.
+pub fn auth_responses() -> Value {
+    let challenge = json!({
+        "description": "`Bearer` with `resource_metadata` (RFC 9728), the scopes the operation needs and, \
+                        when credentials were refused, `error`",
+        "schema": { "type": "string" },
+    });
+    let error = |description: &str| {
+        json!({
+            "description": description,
+            "headers": { "WWW-Authenticate": challenge.clone() },
+            "content": { "application/json": { "schema": schemas::reference(ERROR_SCHEMA) } },
+        })
+    };
+    json!({
+        UNAUTHORIZED: error("No credentials, or a token or session that is invalid, expired or not meant for this API"),
+        FORBIDDEN: error("The credentials lack a scope this operation needs (`insufficient_scope`)"),
+    })
 }
 
 fn success(model: &Model, route: &Route) -> (u16, Value) {
