@@ -697,7 +697,8 @@ spec.yaml:43:205: error at environments.production.oauth.post_login_redirect: `d
 }
 
 /// The sign-in routes are generated from the `oauth` section, so they need one; the callback declares the
-/// `code` and `state` it reads, and like the login only answers GET.
+/// `code` and `state` it reads, and like the login only answers GET; the sign-out reads the session id
+/// from one string header.
 #[test]
 fn oauth_routes() {
     let spec = with(&[("    summary: Live events\n", &format!("    summary: Live events\n{OAUTH_ROUTES}"))]);
@@ -709,6 +710,10 @@ fn oauth_routes() {
         ("      code: {type: string}\n", ""),
         ("      state: {type: string}\n", "      state: {type: string, required: false}\n"),
         ("    method: GET\n    path: /auth/login\n", "    method: [GET, POST]\n    path: /auth/login\n"),
+        (
+            "    summary: Sign out\n",
+            "    summary: Sign out\n    header: {X-Session-Id: {type: integer}, X-Trace: {type: string}}\n",
+        ),
     ]);
     assert_report(
         &spec,
@@ -719,7 +724,11 @@ spec.yaml:83:5: error at routes[4].query: the OAuth callback does not declare th
     help: add `code: {type: string}` under `query`: the callback reads it, and the docs list it
 spec.yaml:84:7: error at routes[4].query.state: the OAuth callback's `state` must be a required string
     help: write `state: {type: string}` (length bounds are fine); the authorization server's value is opaque, and a missing one is refused
-3 errors in spec.yaml
+spec.yaml:90:14: error at routes[5].header.X-Session-Id: the OAuth sign-out reads the session id from `X-Session-Id`, which must be a plain string
+    help: write `X-Session-Id: {type: string, required: false}` (length bounds are fine)
+spec.yaml:90:45: error at routes[5].header.X-Trace: the OAuth sign-out takes one header parameter, the session to end
+    help: keep one header such as `X-Session-Id: {type: string, required: false}`
+5 errors in spec.yaml
 "#,
     );
     let spec = with(&[

@@ -255,7 +255,8 @@ fn check_kind(
 }
 
 /// The sign-in steps need the `oauth` section, and the callback declares the `code` and `state` it is sent,
-/// as plain required strings, since the generated callback hands them to the runtime as `&str`.
+/// as plain required strings, since the generated callback hands them to the runtime as `&str`; likewise
+/// the sign-out's one header parameter, the session id.
 fn oauth_step(
     check: &mut Checker<'_>,
     spec: &Spec,
@@ -303,6 +304,24 @@ fn oauth_step(
                             "add `{name}: {{type: string}}` under `query`: the callback reads it, and the docs list it"
                         )
                     },
+                );
+            }
+        }
+    }
+    if step == OAuthStep::Logout {
+        // The generated sign-out passes its header parameter to the runtime as the session id (`&str`).
+        for (i, (name, field)) in route.header.iter().enumerate() {
+            if i > 0 {
+                check.error(
+                    at.key("header").key(name.clone()),
+                    "the OAuth sign-out takes one header parameter, the session to end",
+                    "keep one header such as `X-Session-Id: {type: string, required: false}`",
+                );
+            } else if field.ty != "string" || field.format.is_some() || field.allowed.is_some() {
+                check.error(
+                    at.key("header").key(name.clone()),
+                    format!("the OAuth sign-out reads the session id from `{name}`, which must be a plain string"),
+                    format!("write `{name}: {{type: string, required: false}}` (length bounds are fine)"),
                 );
             }
         }
