@@ -28,6 +28,7 @@ async function api(path, { method = "GET", body } = {}) {
   }
   const response = await fetch(path, init);
   const data = await response.json().catch(() => null);
+  if (response.status === 401) showSignedIn(false);
   if (!response.ok) {
     const message = data?.error?.message ?? `${response.status} ${response.statusText}`;
     const where = data?.error?.location ? ` (${data.error.location})` : "";
@@ -35,6 +36,17 @@ async function api(path, { method = "GET", body } = {}) {
   }
   return data;
 }
+
+/** Scoped routes answer 401 until the session cookie is set by signing in (`/auth/login`). */
+function showSignedIn(signedIn) {
+  document.getElementById("sign-in").hidden = signedIn;
+  document.getElementById("sign-out").hidden = !signedIn;
+}
+
+document.getElementById("sign-out").addEventListener("click", async () => {
+  await fetch("/auth/logout", { method: "POST" });
+  location.reload();
+});
 
 /** Every log entry, page by page, keeping only the newest lines the view shows. */
 async function loadLogs() {
@@ -74,6 +86,7 @@ async function loadEverything() {
   const results = await Promise.allSettled([loadHealth(), loadMetrics(), loadLogs(), loadRuns(), loadTraces()]);
   const failed = results.find((result) => result.status === "rejected");
   if (failed) notify(`Could not load the dashboard: ${failed.reason.message}`, "error");
+  else showSignedIn(true);
 }
 
 /** Metrics are recomputed by the server; several events in a burst cause one reload. */
