@@ -1,0 +1,36 @@
+// The seed plan's Hono worker (docs: cloudflare-implementation-plan.md, "2.1 Create Hono Worker"), serving
+// the same routes as the generated worker, for the benchmark's baseline. Static files are left out: in
+// production Workers Assets serves them before the worker runs, and the benchmark has none.
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { Env } from './types.js';
+import { ApiError, errorResponse } from './errors.js';
+import { apiRoutes } from './routes/api.js';
+import { authRoutes } from './routes/auth.js';
+import { wellKnownRoutes } from './routes/well-known.js';
+
+export { RealtimeSession } from './realtime.js';
+
+const app = new Hono<{ Bindings: Env }>();
+
+// The spec's CORS policy, through Hono's middleware as the seed plan does.
+app.use('/*', cors({
+  origin: ['https://chatgpt.com', 'https://chat.openai.com'],
+  credentials: true,
+  allowHeaders: ['Authorization', 'Content-Type', 'X-Session-Id', 'Mcp-Session-Id', 'MCP-Protocol-Version'],
+  exposeHeaders: ['Mcp-Session-Id'],
+  maxAge: 86400,
+}));
+
+app.route('/api', apiRoutes);
+app.route('/auth', authRoutes);
+app.route('/.well-known', wellKnownRoutes);
+
+app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
+app.onError((error, c) => {
+  if (error instanceof ApiError) return errorResponse(c, error);
+  console.error('internal error', error);
+  return errorResponse(c, new ApiError(500, 'internal', 'internal error'));
+});
+
+export default app;

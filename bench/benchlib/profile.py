@@ -1,0 +1,59 @@
+"""How long and how often each part measures: the full run (about 20 minutes once everything is built)
+and `--quick`, a smoke run of every part in about 3 minutes."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    # Runtime: each round starts every worker afresh, so per-round ratios compare runs minutes apart at most.
+    rounds: int
+    load_seconds: int
+    warmup_seconds: int  # wrk takes whole seconds
+    concurrencies: tuple[int, ...]
+    cold_start_repeats: int
+    # Generator.
+    route_counts: tuple[int, ...]
+    generation_repeats: int
+    # `cargo check` of generated code grows much faster than linearly (2,000 routes: ~4 min and 4.8 GB;
+    # 5,000 routes ran out of this machine's 24 GB after 12 min), so larger specs are generated and
+    # measured but not checked unless asked for with `--check-routes`.
+    check_routes: tuple[int, ...]
+    check_rounds: int
+    dispatch_routes: int
+    dispatch_rounds: int
+    rebuild_rounds: int
+
+
+FULL = Profile(
+    name="full",
+    rounds=4,
+    load_seconds=4,
+    warmup_seconds=1,
+    concurrencies=(1, 32),
+    cold_start_repeats=10,
+    route_counts=(10, 100, 1000, 5000),
+    generation_repeats=5,
+    check_routes=(10, 100, 1000),
+    check_rounds=2,
+    dispatch_routes=1000,
+    dispatch_rounds=4,
+    rebuild_rounds=3,
+)
+
+QUICK = Profile(
+    name="quick",
+    rounds=2,
+    load_seconds=1,
+    warmup_seconds=1,
+    concurrencies=(1, 32),
+    cold_start_repeats=3,
+    route_counts=(10, 100, 1000, 5000),
+    generation_repeats=2,
+    check_routes=(10, 100),
+    check_rounds=1,
+    dispatch_routes=1000,
+    dispatch_rounds=1,
+    rebuild_rounds=1,
+)
