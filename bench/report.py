@@ -80,10 +80,10 @@ def runtime_ratios(throughput: dict, connections: tuple[int, ...]) -> list[dict]
 
 
 def ratio_table(ratios: list[dict], requests: dict) -> list[str]:
-    lines = ["| endpoint | conc. | ours/Hono req/s | ours/Hono p99 | ours/floor req/s |",
-             "| --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| endpoint | request | conc. | ours/Hono req/s | ours/Hono p99 | ours/floor req/s |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
     for r in ratios:
-        lines.append(f"| `{requests.get(r['endpoint'], r['endpoint'])}` | {r['connections']} | "
+        lines.append(f"| {r['endpoint']} | `{requests.get(r['endpoint'], '')}` | {r['connections']} | "
                      f"{fmt_summary(r['rps_vs_hono'])}× | {fmt_summary(r['p99_vs_hono'])}× | {fmt_summary(r['rps_vs_floor'])}× |")
     return lines
 
@@ -222,6 +222,8 @@ def header(results: dict) -> list[str]:
         "Every timing is a ratio against a baseline measured in the same run: the median over rounds, with the "
         "min–max range in parentheses. Absolute numbers are for information only; nothing asserts them.",
         "",
+        *(["**The worker did not build from the current sources; its runtime and size numbers are from the last "
+           "good build** (see the errors at the end).", ""] if results.get("ours_from_last_good_build") else []),
     ]
 
 
@@ -289,6 +291,9 @@ def generator_section(gen: dict | None) -> list[str]:
         check_text = "not run (`--check-routes`)" if check is None else (check.get("error") or fmt_summary(check, 1))
         lines.append(f"| {int(routes):,} routes | {fmt_summary(entry['generate_s'], 1, 1000)} | {fmt(entry['rust']['kib'], 0)} | "
                      f"{entry['rust']['lines']:,} | {check_text} |")
+    if any(entry.get("check_s") is None for entry in gen["routes"].values()):
+        lines += ["", "`cargo check` time grows much faster than the route count, so the larger specs are checked only "
+                      "on request: `bench/run --check-routes 10,100,1000,5000` (each check capped at 8 GiB and 600 s)."]
     return lines + [""]
 
 
@@ -352,6 +357,13 @@ def bar_with_range(ax, x: float, s: dict, width: float, label: str | None, color
     ax.bar(x, s["median"], width, yerr=err, capsize=3, label=label, color=color)
 
 
+def clip_to_medians(ax, medians: list[float | None]) -> None:
+    """Keeps the medians readable: on a shared machine one noisy round can stretch a range (a p99 above
+    all) far beyond every median; such ranges run off the top of the plot."""
+    top = max((m for m in medians if m is not None), default=1.0)
+    ax.set_ylim(0, max(1.6, top * 1.6))
+
+
 def runtime_plot(ratios: list[dict], endpoints: list[str], concurrencies: list[int], out: Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
     colors = ["#4c72b0", "#dd8452"]
@@ -366,9 +378,10 @@ def runtime_plot(ratios: list[dict], endpoints: list[str], concurrencies: list[i
                                    f"concurrency {c}" if j == 0 else None, colors[i % len(colors)])
         ax.axhline(1.0, color="black", linewidth=1, linestyle="--")
         ax.set_xticks(range(len(endpoints)), endpoints, rotation=20)
+        clip_to_medians(ax, [r[key]["median"] for r in ratios])
         ax.set_title(title)
         ax.legend()
-    fig.suptitle("Generated worker vs the seed's Hono worker, in workerd (median, min–max over rounds)")
+    fig.suptitle("Generated worker vs the seed's Hono worker, in workerd (median, min–max over rounds; long ranges clipped)")
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)

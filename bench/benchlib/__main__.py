@@ -6,10 +6,9 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
 from . import dispatch, generator, rebuild, runtime, size, snapshot
-from .builds import build_hono, build_ours, floor_worker
+from .builds import build_hono, build_ours, floor_worker, last_good_ours
 from .environment import record
 from .paths import Paths, repository_root
 from .proc import BenchError
@@ -21,7 +20,7 @@ PARTS = ("runtime", "size", "generator", "dispatch", "rebuild")
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a ~3 minute smoke run of every part")
+    parser.add_argument("--quick", action="store_true", help="a ~3 minute smoke run of every part (one round, so no spreads)")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {', '.join(PARTS)}")
     parser.add_argument("--check-routes", help="route counts to `cargo check` (default: the profile's)")
     return parser.parse_args(argv)
@@ -36,7 +35,8 @@ class Progress:
 
 
 def build_workers(paths: Paths, results: dict, say) -> list:
-    """The workers that built, ours first; a failed build is recorded and its worker left out."""
+    """The workers that built, ours first. When ours does not build (its sources mid-edit), the last good
+    build stands in and the report says so; a worker with no build at all is left out."""
     workers, log = [], paths.logs / "build.log"
     for name, build in (("ours", lambda: build_ours(paths, log)), ("hono", lambda: build_hono(paths, log))):
         say(f"building {name}" + (" (worker-build --release; minutes when the worker changed)" if name == "ours" else ""))
@@ -44,7 +44,13 @@ def build_workers(paths: Paths, results: dict, say) -> list:
             workers.append(build())
         except BenchError as error:
             results["errors"][f"build {name}"] = str(error)
-            say(f"  {name} did not build; it is left out of this run")
+            fallback = last_good_ours(paths) if name == "ours" else None
+            if fallback:
+                workers.append(fallback)
+                results["ours_from_last_good_build"] = True
+                say("  ours did not build; measuring its last good build instead")
+            else:
+                say(f"  {name} did not build; it is left out of this run")
     return workers + [floor_worker(paths)]
 
 

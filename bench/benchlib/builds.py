@@ -1,6 +1,7 @@
 """Builds the three workers the runtime benchmark compares, each as the modules workerd loads."""
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,9 +36,22 @@ def cargo_env(paths: Paths) -> dict[str, str]:
 
 
 def build_ours(paths: Paths, log: Path) -> Worker:
-    """The generated worker, release build, exactly as `wrangler deploy` would upload it."""
+    """The generated worker, release build, exactly as `wrangler deploy` would upload it. A good build is
+    also kept aside, for runs made while the worker's sources are mid-edit (see `last_good_ours`)."""
     run(["worker-build", "--release"], log, cwd=paths.tree / "worker", env=cargo_env(paths))
-    return ours_worker(paths.tree / "worker" / "build")
+    build = paths.tree / "worker" / "build"
+    kept = paths.work / "ours-last-good"
+    kept.mkdir(parents=True, exist_ok=True)
+    for module in ours_worker(build).modules:
+        shutil.copy2(module.path, kept / module.name)
+    return ours_worker(build)
+
+
+def last_good_ours(paths: Paths) -> Worker | None:
+    """The last build of ours that succeeded, if any run has made one."""
+    kept = paths.work / "ours-last-good"
+    worker = ours_worker(kept)
+    return worker if all(m.path.exists() for m in worker.modules) else None
 
 
 def ours_worker(build: Path) -> Worker:

@@ -3,7 +3,7 @@
 import json
 
 from .builds import Worker
-from .endpoints import ENDPOINTS, FLOOR_ENDPOINT, JSON, ORIGIN, Endpoint
+from .endpoints import AUTH, ENDPOINTS, FLOOR_ENDPOINT, JSON, ORIGIN, Endpoint
 from .load import wrk
 from .paths import Paths
 from .profile import Profile
@@ -22,7 +22,7 @@ def endpoints_for(worker: Worker) -> tuple[Endpoint, ...]:
 
 def seed(server: Server) -> None:
     """Alternating pause and resume: each one applies, and so writes one log entry and one span."""
-    headers = dict((ORIGIN, JSON))
+    headers = dict((ORIGIN, JSON, AUTH))
     for i in range(SEED_ENTRIES):
         action = "pause" if i % 2 == 0 else "resume"
         status, body = request(server.port, "POST", "/api/control", json.dumps({"action": action}), headers)
@@ -73,7 +73,7 @@ def throughput(paths: Paths, workers: list[Worker], date: str, profile: Profile,
             for key, why in worker_skipped.items():
                 skipped.setdefault(worker.name, {})[key] = why
     return {"rows": rows, "skipped": skipped, "endpoints": [e.key for e in ENDPOINTS],
-            "endpoint_requests": {e.key: f"{e.method} {e.path}" for e in ENDPOINTS}}
+            "endpoint_requests": {e.key: e.describe() for e in ENDPOINTS}}
 
 
 def cold_start(paths: Paths, workers: list[Worker], date: str, repeats: int, say) -> dict:

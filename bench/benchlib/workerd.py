@@ -5,6 +5,7 @@ are served by a small in-memory worker (baselines/support/kv.js), as workerd's c
 (`kvNamespace` bindings are HTTP requests to a named service).
 """
 
+import json
 import re
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 from .builds import Worker
+from .endpoints import KV_SEED
 from .paths import Paths
 from .proc import BenchError, cpu_pinned, free_port, wait_for_ok
 
@@ -61,7 +63,11 @@ def config(worker: Worker, port: int, date: str, storage: Path) -> str:
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .main),
-    (name = "support", worker = (modules = [(name = "kv.js", esModule = embed "kv.js")], compatibilityDate = "{date}")),
+    (name = "support", worker = (
+      modules = [(name = "kv.js", esModule = embed "kv.js")],
+      compatibilityDate = "{date}",
+      bindings = [(name = "SEED", text = {json.dumps(json.dumps(KV_SEED))})],
+    )),
     (name = "do-storage", disk = (path = "{storage}", writable = true)),
   ],
   sockets = [(name = "http", address = "127.0.0.1:{port}", http = (), service = "main")],

@@ -1,6 +1,8 @@
-// The seed plan's `routes/api.ts`, with the spec's validation and the records kept in the Durable Object.
+// The seed plan's `routes/api.ts`, with the spec's scopes and validation, and the records kept in the
+// Durable Object.
 import { Hono } from 'hono';
 import type { Env } from '../types.js';
+import { requireScopes } from '../auth.js';
 import { ask } from '../store.js';
 import { controlRequest, integerParam, jsonBody, testFlowRequest } from '../validate.js';
 
@@ -28,27 +30,27 @@ apiRoutes.get('/health', (c) => {
   });
 });
 
-apiRoutes.get('/logs', async (c) => {
+apiRoutes.get('/logs', requireScopes('search.read'), async (c) => {
   const limit = integerParam(c.req.query('limit'), 'limit', 1, 1000, 100);
   const since = integerParam(c.req.query('since'), 'since', 0, Number.MAX_SAFE_INTEGER, 0);
   return c.json(await ask(c.env, 'read_logs', { limit, since }));
 });
 
-apiRoutes.get('/metrics', async (c) => c.json(await ask(c.env, 'read_metrics', {})));
+apiRoutes.get('/metrics', requireScopes('search.read'), async (c) => c.json(await ask(c.env, 'read_metrics', {})));
 
-apiRoutes.get('/traces', async (c) => {
+apiRoutes.get('/traces', requireScopes('search.read'), async (c) => {
   const limit = integerParam(c.req.query('limit'), 'limit', 1, 500, 50);
   return c.json(await ask(c.env, 'read_traces', { limit }));
 });
 
-apiRoutes.get('/runs', async (c) => c.json(await ask(c.env, 'read_runs', {})));
+apiRoutes.get('/runs', requireScopes('memory.read'), async (c) => c.json(await ask(c.env, 'read_runs', {})));
 
-apiRoutes.post('/control', async (c) => {
+apiRoutes.post('/control', requireScopes('memory.write'), async (c) => {
   const request = controlRequest(await jsonBody(c.req.raw));
   return c.json(await ask(c.env, 'control', request));
 });
 
-apiRoutes.post('/test-flow', async (c) => {
+apiRoutes.post('/test-flow', requireScopes('docs.write'), async (c) => {
   const request = testFlowRequest(await jsonBody(c.req.raw));
   return c.json(await ask(c.env, 'start_run', request), 202);
 });
