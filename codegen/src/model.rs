@@ -335,6 +335,17 @@ pub struct Response {
     pub description: Option<String>,
 }
 
+impl BearerMethod {
+    /// The name RFC 9728's `bearer_methods_supported` uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BearerMethod::Header => "header",
+            BearerMethod::Body => "body",
+            BearerMethod::Query => "query",
+        }
+    }
+}
+
 impl HttpMethod {
     pub fn as_str(self) -> &'static str {
         match self {

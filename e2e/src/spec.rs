@@ -1,141 +1,23 @@
 //! The parts of `spec/dashboard.yaml` the checks take their expected values from.
 //!
-//! Only what the checks compare against is read (unknown fields are ignored), so the harness follows the
-//! spec without duplicating the generator's model of it.
+//! The spec is loaded by the generator itself (`codegen::load::load`), so the checks expect exactly what the
+//! generated worker was built from: the same defaults, the same validation, no second reading of the format.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-use serde::Deserialize;
+use codegen::model::Model;
+pub use codegen::model::{Api, Cors, EnvOAuth, Mcp, OAuth, OAuthStep, Route, RouteKind};
 
-#[derive(Debug, Clone, Deserialize)]
+/// The checked spec, with the sections the dashboard's checks rely on known to be present.
+#[derive(Debug, Clone)]
 pub struct Spec {
     pub api: Api,
     pub cors: Cors,
     pub oauth: OAuth,
     pub mcp: Mcp,
-    pub bindings: Bindings,
-    pub environments: BTreeMap<String, Environment>,
     pub routes: Vec<Route>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Api {
-    pub version: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Cors {
-    pub allow_origins: Vec<String>,
-    #[serde(default)]
-    pub allow_headers: Vec<String>,
-    #[serde(default)]
-    pub expose_headers: Vec<String>,
-    #[serde(default)]
-    pub max_age: Option<u64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct OAuth {
-    pub bearer_methods: Vec<String>,
-    pub resource_documentation: String,
-    /// Scope name → description; the keys are what `scopes_supported` must list.
-    pub scopes: BTreeMap<String, String>,
-    /// The declared secret that holds the OAuth client secret.
-    pub client_secret: String,
-    #[serde(default = "default_session_cookie")]
-    pub session_cookie: String,
-    #[serde(default = "default_session_ttl")]
-    pub session_ttl_seconds: u64,
-}
-
-// The generator's defaults for the optional `oauth` fields.
-fn default_session_cookie() -> String {
-    "__Host-session".to_string()
-}
-
-fn default_session_ttl() -> u64 {
-    3600
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Mcp {
-    pub name: String,
-    pub version: String,
-    pub protocol_version: String,
-    pub capabilities: BTreeMap<String, bool>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Bindings {
-    #[serde(default)]
-    pub kv: BTreeMap<String, serde_yaml::Value>,
-    #[serde(default)]
-    pub durable_objects: BTreeMap<String, serde_yaml::Value>,
-    #[serde(default)]
-    pub assets: Option<Assets>,
-    #[serde(default)]
-    pub vars: BTreeMap<String, serde_yaml::Value>,
-    #[serde(default)]
-    pub secrets: BTreeMap<String, serde_yaml::Value>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Assets {
-    pub binding: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Environment {
-    pub origin: String,
-    /// The environment's authorization server and this worker's client id there.
-    pub oauth: EnvOAuth,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct EnvOAuth {
-    pub issuer: String,
-    pub authorization_endpoint: String,
-    pub token_endpoint: String,
-    pub jwks_uri: String,
-    pub client_id: String,
-    #[serde(default = "default_post_login_redirect")]
-    pub post_login_redirect: String,
-}
-
-fn default_post_login_redirect() -> String {
-    "/".to_string()
-}
-
-/// A route's method: the spec allows one method or a list.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Methods {
-    One(String),
-    Many(Vec<String>),
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Route {
-    pub id: String,
-    pub method: Methods,
-    pub path: String,
-    /// `json` when absent; a word (`redirect`, `oauth-login`, ...) or a one-key mapping (`{sse: ...}`).
-    #[serde(default)]
-    pub kind: Option<serde_yaml::Value>,
-    /// Scopes a caller must hold; empty for public routes.
-    #[serde(default)]
-    pub scopes: Vec<String>,
-}
-
-impl Route {
-    pub fn methods(&self) -> Vec<String> {
-        match &self.method {
-            Methods::One(method) => vec![method.to_ascii_uppercase()],
-            Methods::Many(methods) => methods.iter().map(|m| m.to_ascii_uppercase()).collect(),
-        }
-    }
+    model: Model,
 }
 
 /// A declared binding as health must report it: name and kind (`kv`, `durable_object`, ...).
@@ -151,10 +33,24 @@ impl fmt::Display for ExpectedBinding {
     }
 }
 
+/// A route's methods in upper case, as HTTP spells them.
+pub fn methods(route: &Route) -> Vec<String> {
+    route.methods.iter().map(|method| method.as_str().to_string()).collect()
+}
+
 impl Spec {
     pub fn load(path: &Path) -> Result<Spec, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        serde_yaml::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))
+        let model = codegen::load::load(&text).map_err(|d| d.render(&path.display().to_string()))?;
+        let missing = |section: &str| format!("{} has no `{section}` section, which the checks need", path.display());
+        Ok(Spec {
+            api: model.api.clone(),
+            cors: model.cors.clone().ok_or_else(|| missing("cors"))?,
+            oauth: model.oauth.clone().ok_or_else(|| missing("oauth"))?,
+            mcp: model.mcp.clone().ok_or_else(|| missing("mcp"))?,
+            routes: model.routes.clone(),
+            model,
+        })
     }
 
     /// The repository's spec, `spec/dashboard.yaml`.
@@ -162,37 +58,41 @@ impl Spec {
         Spec::load(&crate::paths::spec_file())
     }
 
-    /// Every binding health must list, with the kind names of the `BindingKind` enum.
+    /// Every binding health must list, with the kind names of the `BindingKind` enum, in the order the
+    /// generated `check_all` reports them.
     pub fn expected_bindings(&self) -> Vec<ExpectedBinding> {
-        let named = |names: &BTreeMap<String, serde_yaml::Value>, kind: &'static str| {
-            names.keys().map(move |name| ExpectedBinding { name: name.clone(), kind }).collect::<Vec<_>>()
-        };
-        let mut bindings = named(&self.bindings.kv, "kv");
-        bindings.extend(named(&self.bindings.durable_objects, "durable_object"));
-        if let Some(assets) = &self.bindings.assets {
-            bindings.push(ExpectedBinding { name: assets.binding.clone(), kind: "assets" });
-        }
-        bindings.extend(named(&self.bindings.vars, "var"));
-        bindings.extend(named(&self.bindings.secrets, "secret"));
-        bindings
+        let bindings = &self.model.bindings;
+        let named = |name: &str, kind: &'static str| ExpectedBinding { name: name.to_string(), kind };
+        let mut expected: Vec<ExpectedBinding> = bindings.kv.iter().map(|b| named(&b.name, "kv")).collect();
+        expected.extend(bindings.durable_objects.iter().map(|b| named(&b.name, "durable_object")));
+        expected.extend(bindings.assets.iter().map(|b| named(&b.binding, "assets")));
+        expected.extend(bindings.vars.iter().map(|b| named(&b.name, "var")));
+        expected.extend(bindings.secrets.iter().map(|b| named(&b.name, "secret")));
+        expected
     }
 
     pub fn secret_names(&self) -> Vec<String> {
-        self.bindings.secrets.keys().cloned().collect()
+        self.model.bindings.secrets.iter().map(|secret| secret.name.clone()).collect()
+    }
+
+    fn environment(&self, name: &str) -> Result<&codegen::model::Environment, String> {
+        self.model.environments.iter().find(|env| env.name == name).ok_or_else(|| {
+            let known: Vec<&str> = self.model.environments.iter().map(|env| env.name.as_str()).collect();
+            format!("environment {name:?} is not in the spec (known: {known:?})")
+        })
     }
 
     /// The public origin an environment is served from, e.g. `http://localhost:8787` for dev.
     pub fn origin(&self, environment: &str) -> Result<&str, String> {
-        self.environments.get(environment).map(|env| env.origin.as_str()).ok_or_else(|| {
-            let known: Vec<_> = self.environments.keys().collect();
-            format!("environment {environment:?} is not in the spec (known: {known:?})")
-        })
+        Ok(self.environment(environment)?.origin.as_str())
     }
 
     /// An environment's authorization server, as the spec declares it.
     pub fn env_oauth(&self, environment: &str) -> Result<&EnvOAuth, String> {
-        self.origin(environment)?;
-        Ok(&self.environments[environment].oauth)
+        self.environment(environment)?
+            .oauth
+            .as_ref()
+            .ok_or_else(|| format!("environment {environment:?} declares no authorization server"))
     }
 
     /// The routes that require scopes, in spec order.
@@ -200,18 +100,23 @@ impl Spec {
         self.routes.iter().filter(|route| !route.scopes.is_empty())
     }
 
-    /// The path of the route of a word kind such as `oauth-login` or `oauth-callback`.
-    pub fn path_of_kind(&self, kind: &str) -> Result<&str, String> {
+    /// The path of the route of a sign-in step.
+    pub fn path_of_step(&self, step: OAuthStep) -> Result<&str, String> {
         self.routes
             .iter()
-            .find(|route| route.kind.as_ref().and_then(serde_yaml::Value::as_str) == Some(kind))
+            .find(|route| route.kind == RouteKind::OAuth(step))
             .map(|route| route.path.as_str())
-            .ok_or_else(|| format!("the spec has no route of kind {kind}"))
+            .ok_or_else(|| format!("the spec has no route for the sign-in step {step:?}"))
+    }
+
+    /// Every named type, each of which OpenAPI must describe as a component schema.
+    pub fn type_names(&self) -> Vec<String> {
+        self.model.types.keys().cloned().collect()
     }
 
     /// The methods the spec declares for a path (upper case), empty when the path is unknown.
     pub fn methods_of(&self, path: &str) -> Vec<String> {
-        self.routes.iter().filter(|route| route.path == path).flat_map(Route::methods).collect()
+        self.routes.iter().filter(|route| route.path == path).flat_map(methods).collect()
     }
 }
 
@@ -240,7 +145,7 @@ mod tests {
         assert_eq!(spec.oauth.scopes.len(), 5);
         assert_eq!(spec.oauth.client_secret, "OPENAI_CLIENT_SECRET");
         assert_eq!(spec.env_oauth("dev").unwrap().issuer, "http://127.0.0.1:9876");
-        assert_eq!(spec.path_of_kind("oauth-callback").unwrap(), "/auth/callback");
+        assert_eq!(spec.path_of_step(OAuthStep::Callback).unwrap(), "/auth/callback");
         let scoped: Vec<&str> = spec.scoped_routes().map(|route| route.id.as_str()).collect();
         assert_eq!(scoped, ["get_logs", "get_metrics", "get_traces", "get_runs", "post_control", "post_test_flow"]);
     }

@@ -805,7 +805,7 @@ fn routes_demand_their_scopes(context: &Context) -> CheckResult {
     let routes: Vec<e2e::spec::Route> = context.expect.spec.scoped_routes().cloned().collect();
     let every_scope: Vec<String> = context.expect.spec.oauth.scopes.keys().cloned().collect();
     for route in routes {
-        let method = route.methods()[0].clone();
+        let method = e2e::spec::methods(&route)[0].clone();
         // Every scope but the ones this route needs.
         let others: Vec<String> = every_scope.iter().filter(|s| !route.scopes.contains(s)).cloned().collect();
         let token = context.auth.mint_token(&TokenSpec::for_scopes(others));
@@ -951,12 +951,7 @@ fn discovery_documents_name_the_public_origin(context: &Context) -> CheckResult 
     let exchange = probe.get(check, "/openapi.json")?;
     let document = probe.expect_json_document(check, &exchange, 200)?;
     let schemas = document["components"]["schemas"].as_object().cloned().unwrap_or_default();
-    let spec_text = std::fs::read_to_string(e2e::paths::spec_file()).expect("spec readable");
-    let spec: serde_yaml::Value = serde_yaml::from_str(&spec_text).expect("spec parses");
-    let mut wanted: Vec<String> = spec["types"]
-        .as_mapping()
-        .map(|types| types.keys().filter_map(|k| k.as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
+    let mut wanted = context.expect.spec.type_names();
     wanted.push("Error".into());
     let missing: Vec<&String> = wanted.iter().filter(|name| !schemas.contains_key(name.as_str())).collect();
     probe.ensure(

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{BearerMethod, Environment, Model};
+use crate::model::{Environment, Model};
 
 /// OAuth 2.0 Protected Resource Metadata (RFC 9728) for one environment, its fields in the RFC's order.
 ///
@@ -21,7 +21,7 @@ pub fn oauth_protected_resource(model: &Model, env: &Environment) -> Value {
         document.insert("scopes_supported".into(), json!(oauth.scopes.keys().collect::<Vec<_>>()));
     }
     if !oauth.bearer_methods.is_empty() {
-        let methods: Vec<&str> = oauth.bearer_methods.iter().map(|m| bearer_method(*m)).collect();
+        let methods: Vec<&str> = oauth.bearer_methods.iter().map(|m| m.as_str()).collect();
         document.insert("bearer_methods_supported".into(), json!(methods));
     }
     document.insert("resource_name".into(), json!(model.api.title));
@@ -32,14 +32,6 @@ pub fn oauth_protected_resource(model: &Model, env: &Environment) -> Value {
 }
 
 /// RFC 6750's names for the ways a bearer token can travel.
-fn bearer_method(method: BearerMethod) -> &'static str {
-    match method {
-        BearerMethod::Header => "header",
-        BearerMethod::Body => "body",
-        BearerMethod::Query => "query",
-    }
-}
-
 /// The MCP server manifest served at `/.well-known/mcp.json`.
 ///
 /// Without an `mcp` section the document still names the API, and claims no capabilities.

@@ -82,7 +82,7 @@ impl AuthServerConfig {
             .iter()
             .find(|secret| &secret.name == secret_name)
             .ok_or_else(|| format!("no placeholder for the client secret {secret_name}"))?;
-        let redirect_uri = format!("{}{}", spec.origin("dev")?, spec.path_of_kind("oauth-callback")?);
+        let redirect_uri = format!("{}{}", spec.origin("dev")?, spec.path_of_step(crate::spec::OAuthStep::Callback)?);
         Ok(AuthServerConfig::for_repo()?.port(port).registered_client(
             dev.client_id.clone(),
             secret.value.clone(),

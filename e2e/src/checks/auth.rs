@@ -11,7 +11,7 @@ use url::Url;
 
 use super::{CheckResult, Probe};
 use crate::http::{Exchange, Request};
-use crate::spec::Route;
+use crate::spec::{methods, OAuthStep, Route};
 
 /// Where RFC 9728 puts the protected-resource metadata, which every challenge names.
 pub const METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
@@ -21,7 +21,7 @@ pub const METADATA_PATH: &str = "/.well-known/oauth-protected-resource";
 pub fn scoped_routes_refuse_anonymous_callers(probe: &mut Probe) -> CheckResult {
     let routes: Vec<Route> = probe.expect.spec.scoped_routes().cloned().collect();
     for route in routes {
-        let method = route.methods().into_iter().next().unwrap_or_else(|| "GET".to_string());
+        let method = methods(&route).into_iter().next().unwrap_or_else(|| "GET".to_string());
         let path = example_path(&route.path);
         let check = format!("{method} {path} without credentials is 401");
         let mut request = Request::new(&method, probe.url(&path));
@@ -39,7 +39,7 @@ pub fn scoped_routes_refuse_anonymous_callers(probe: &mut Probe) -> CheckResult 
 /// token there is not a credential.
 pub fn token_in_the_query_is_ignored(probe: &mut Probe) -> CheckResult {
     let Some(token) = probe.bearer_token.clone() else { return Ok(()) };
-    let Some(route) = probe.expect.spec.scoped_routes().find(|route| route.methods().contains(&"GET".to_string()))
+    let Some(route) = probe.expect.spec.scoped_routes().find(|route| methods(route).contains(&"GET".to_string()))
     else {
         return Ok(());
     };
@@ -130,7 +130,7 @@ pub fn logout_put_not_allowed(probe: &mut Probe) -> CheckResult {
 /// parameter of an authorization-code request with PKCE; returns the answer and the authorization URL.
 pub fn begin_login(probe: &Probe, check: &str) -> CheckResult<(Exchange, Url)> {
     let spec = &probe.expect.spec;
-    let login_path = spec.path_of_kind("oauth-login").unwrap_or("/auth/login");
+    let login_path = spec.path_of_step(OAuthStep::Login).unwrap_or("/auth/login");
     let exchange = probe.send_anonymous(check, Request::new("GET", probe.url(login_path)))?;
     probe.expect_status(check, &exchange, 302)?;
     probe.expect_no_secrets(check, &exchange)?;
@@ -185,7 +185,7 @@ pub fn callback_query(probe: &Probe, code: &str, state: &str) -> String {
 }
 
 pub fn callback_path(probe: &Probe) -> String {
-    probe.expect.spec.path_of_kind("oauth-callback").unwrap_or("/auth/callback").to_string()
+    probe.expect.spec.path_of_step(OAuthStep::Callback).unwrap_or("/auth/callback").to_string()
 }
 
 /// A refused code exchange: 502 `bad_gateway`, no session cookie, and no secret anywhere in the answer.

@@ -57,7 +57,7 @@ pub fn protected_resource_metadata(probe: &mut Probe) -> CheckResult {
         &exchange,
         &body,
         "bearer_methods_supported",
-        &Value::from(oauth.bearer_methods.clone()),
+        &Value::from(oauth.bearer_methods.iter().map(|m| m.as_str()).collect::<Vec<_>>()),
     )?;
     expect_field(
         probe,
@@ -65,7 +65,7 @@ pub fn protected_resource_metadata(probe: &mut Probe) -> CheckResult {
         &exchange,
         &body,
         "resource_documentation",
-        &Value::from(oauth.resource_documentation.as_str()),
+        &Value::from(oauth.resource_documentation.as_deref().unwrap_or_default()),
     )?;
 
     // Scopes are a set: the order is the generator's choice.
@@ -104,10 +104,10 @@ pub fn mcp_manifest(probe: &mut Probe) -> CheckResult {
         format!("protocolVersion {:?}", mcp.protocol_version),
         format!("protocolVersion {}", protocol.map_or("(missing)".to_string(), Value::to_string)),
     )?;
-    for (capability, enabled) in &mcp.capabilities {
+    for (capability, enabled) in [("tools", mcp.tools), ("resources", mcp.resources), ("prompts", mcp.prompts)] {
         let got = &body["capabilities"][capability];
         probe.ensure(
-            got == &Value::Bool(*enabled),
+            got == &Value::Bool(enabled),
             check,
             &exchange,
             format!("capabilities.{capability} = {enabled}"),

@@ -154,7 +154,7 @@ pub fn reference(model: &Model) -> Reference {
         groups: groups(model),
         oauth: model.oauth.as_ref().map(|oauth| OAuth {
             authorization_servers: model.authorization_servers().into_iter().map(str::to_owned).collect(),
-            bearer_methods: oauth.bearer_methods.iter().map(|m| bearer_method(*m).to_owned()).collect(),
+            bearer_methods: oauth.bearer_methods.iter().map(|m| m.as_str().to_owned()).collect(),
             resource_documentation: oauth.resource_documentation.clone(),
             scopes: oauth
                 .scopes
@@ -413,14 +413,6 @@ fn error_example(model: &Model) -> Value {
 
 fn pretty(value: &Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
-}
-
-fn bearer_method(method: crate::model::BearerMethod) -> &'static str {
-    match method {
-        crate::model::BearerMethod::Header => "header",
-        crate::model::BearerMethod::Body => "body",
-        crate::model::BearerMethod::Query => "query",
-    }
 }
 
 fn heading(name: &str) -> String {
