@@ -14,6 +14,9 @@ use super::{webcrypto, Principal};
 const CLOCK_LEEWAY: i64 = 30;
 /// How long fetched signing keys are trusted before the JWKS is read again.
 const JWKS_MAX_AGE_MS: f64 = 10.0 * 60.0 * 1000.0;
+/// A token naming an unknown key triggers a JWKS fetch (the server may have rotated keys), but at most this
+/// often: otherwise every forged token would cost a subrequest to the authorization server.
+const JWKS_MIN_REFRESH_MS: f64 = 60.0 * 1000.0;
 
 #[derive(Debug, Deserialize)]
 struct Header {
@@ -113,7 +116,9 @@ pub async fn verify_signature(token: &Token<'_>, jwks_uri: &str) -> Result<(), S
     let key = match cached_key(jwks_uri, &kid) {
         Some(key) => key,
         None => {
-            refresh_keys(jwks_uri).await?;
+            if !refreshed_recently(jwks_uri) {
+                refresh_keys(jwks_uri).await?;
+            }
             cached_key(jwks_uri, &kid).ok_or_else(|| "the token is signed by an unknown key".to_owned())?
         }
     };
@@ -133,6 +138,14 @@ struct KeySet {
 thread_local! {
     // One isolate serves many requests: keep the imported keys instead of fetching the JWKS every time.
     static KEYS: RefCell<Option<KeySet>> = const { RefCell::new(None) };
+}
+
+fn refreshed_recently(jwks_uri: &str) -> bool {
+    KEYS.with(|keys| {
+        keys.borrow().as_ref().is_some_and(|set| {
+            set.jwks_uri == jwks_uri && js_sys::Date::now() - set.fetched_at_ms < JWKS_MIN_REFRESH_MS
+        })
+    })
 }
 
 fn cached_key(jwks_uri: &str, kid: &str) -> Option<web_sys::CryptoKey> {
