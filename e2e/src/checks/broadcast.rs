@@ -99,19 +99,29 @@ pub fn every_subscriber_receives_the_same_broadcasts(probe: &Probe) -> CheckResu
     expect_the_changes(check, &events_url, &reference, &run_id, &pause, &resume)?;
     for (subscriber, window) in &windows[1..] {
         // Streams must agree on ids too; sockets carry none, so they are compared without.
-        let same = if subscriber.starts_with("stream") {
-            *window == reference
-        } else {
-            window.iter().map(Broadcast::without_id).eq(reference.iter().map(Broadcast::without_id))
+        let comparable = |broadcasts: &[Broadcast]| -> Vec<Broadcast> {
+            if subscriber.starts_with("stream") {
+                broadcasts.to_vec()
+            } else {
+                broadcasts.iter().map(Broadcast::without_id).collect()
+            }
         };
-        if !same {
+        let (wanted, got) = (comparable(&reference), comparable(window));
+        if let Some(at) = first_difference(&wanted, &got) {
+            let show =
+                |broadcasts: &[Broadcast]| broadcasts.get(at).map_or("nothing".to_string(), Broadcast::to_string);
             return Err(failure(
                 check,
                 "GET",
                 &events_url,
-                format!("{subscriber} to receive what {reference_name} received: {}", describe(&reference)),
-                describe(window),
-                "",
+                format!("{subscriber} to receive the {} broadcasts {reference_name} received", wanted.len()),
+                format!(
+                    "{} broadcasts; the first difference, at {at}: {} instead of {}",
+                    got.len(),
+                    show(&got),
+                    show(&wanted)
+                ),
+                &describe(window),
             ));
         }
     }
@@ -246,15 +256,24 @@ fn expect_the_changes(
     ))
 }
 
+/// The first position where two lists of broadcasts differ, `None` when they are equal.
+fn first_difference(wanted: &[Broadcast], got: &[Broadcast]) -> Option<usize> {
+    let differs = wanted.iter().zip(got).position(|(a, b)| a != b);
+    differs.or((wanted.len() != got.len()).then(|| wanted.len().min(got.len())))
+}
+
+impl std::fmt::Display for Broadcast {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[id {}] {} {}", self.id.as_deref().unwrap_or("-"), self.name, self.payload)
+    }
+}
+
 /// A readable list of broadcasts for failure messages.
 fn describe(broadcasts: &[Broadcast]) -> String {
     if broadcasts.is_empty() {
         return "nothing".to_string();
     }
-    let items: Vec<String> = broadcasts
-        .iter()
-        .map(|b| format!("[id {}] {} {}", b.id.as_deref().unwrap_or("-"), b.name, b.payload))
-        .collect();
+    let items: Vec<String> = broadcasts.iter().map(Broadcast::to_string).collect();
     crate::http::excerpt(&items.join("\n"))
 }
 
@@ -290,6 +309,16 @@ mod tests {
         assert_eq!(window.len(), 6);
         assert_eq!(window[0].name, "run");
         assert!(window[5].is_control("resume"));
+    }
+
+    #[test]
+    fn differences_are_found_in_content_and_length() {
+        let (events, _, _) = changes(1);
+        assert_eq!(first_difference(&events, &events), None);
+        assert_eq!(first_difference(&events, &events[..4]), Some(4));
+        let mut changed = events.clone();
+        changed[2].payload["applied"] = json!(false);
+        assert_eq!(first_difference(&events, &changed), Some(2));
     }
 
     #[test]
