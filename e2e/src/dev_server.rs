@@ -243,7 +243,7 @@ impl DevServer {
                 let log = self.log_text();
                 let last_line = log.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("(log is empty)");
                 eprintln!(
-                    "[e2e] waiting for wrangler dev ({}s elapsed; the first start builds the worker); last log line: {}",
+                    "[e2e] waiting for wrangler dev ({}s elapsed; each start runs the worker build); last log line: {}",
                     started.elapsed().as_secs(),
                     log_scan::strip_ansi(last_line).trim()
                 );
