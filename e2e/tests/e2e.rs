@@ -1122,8 +1122,11 @@ fn every_subscriber_receives_the_same(context: &Context) -> CheckResult {
 fn dashboard_in_a_browser(context: &Context) -> CheckResult {
     let probe = context.probe()?;
     let screenshot = artifacts_dir().join("dashboard.png");
-    // A screenshot left by an earlier run must not pass for this one's.
-    let _ = std::fs::remove_file(&screenshot);
+    // Screenshots left by an earlier run must not pass for this one's (the script saves the second one
+    // when it fails).
+    for stale in [screenshot.clone(), artifacts_dir().join("dashboard-failure.png")] {
+        let _ = std::fs::remove_file(stale);
+    }
     let output = run_dashboard_script(&DashboardRun {
         base_url: context.server.base_url(),
         origin: &context.expect.origin,
