@@ -7,6 +7,9 @@
 //!
 //! Each run gets free ports, its own `--persist-to` state and secrets file under `target/e2e-state/`
 //! (removed on drop) and its own log under `target/e2e-logs/` (kept).
+//!
+//! [`DevServer::restart`] stops the local runtime and starts it again on the same port and the same
+//! persisted state, as a developer stopping and restarting `wrangler dev` would.
 
 use std::fmt;
 use std::fs::{self, File};
@@ -14,6 +17,7 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::dev_secrets::DevSecrets;
@@ -62,11 +66,33 @@ impl std::error::Error for StartError {}
 
 /// A running `wrangler dev`, stopped with its whole process group on drop.
 pub struct DevServer {
-    child: Child,
+    /// The current wrangler process; a restart replaces it. Behind a lock so the server can be restarted
+    /// through a shared reference, as the end-to-end steps hold it.
+    process: Mutex<Running>,
+    launch: Launch,
     base_url: String,
     log_path: PathBuf,
     run_dir: PathBuf,
     secrets: DevSecrets,
+}
+
+/// One wrangler process, and where its part of the log starts.
+struct Running {
+    child: Child,
+    /// The log's length when this process started: startup failures are looked for after it only.
+    log_offset: u64,
+}
+
+/// How wrangler is started, kept so a restart runs it exactly as the first start did.
+struct Launch {
+    wrangler: PathBuf,
+    config: PathBuf,
+    config_dir: PathBuf,
+    port: u16,
+    inspector_port: u16,
+    state_dir: PathBuf,
+    env_file: PathBuf,
+    startup_timeout: Duration,
 }
 
 impl DevServer {
@@ -83,7 +109,7 @@ impl DevServer {
                 options.config.display()
             )));
         }
-        // Absolute, since wrangler runs in the config's directory (see below).
+        // Absolute, since wrangler runs in the config's directory (see `Launch::spawn`).
         let config = options.config.canonicalize().map_err(|e| io_error("resolve", &options.config, e))?;
         let wrangler = paths::node_bin_dir().join("wrangler");
         if !wrangler.is_file() {
@@ -98,54 +124,50 @@ impl DevServer {
         let secrets = DevSecrets::for_names(&options.secret_names);
         let env_file = secrets.write_env_file(&run_dir).map_err(|e| io_error("write secrets into", &run_dir, e))?;
         let (port, inspector_port) = two_free_ports().map_err(|e| StartError(format!("no free local port: {e}")))?;
+        let config_dir = config.parent().map(Path::to_path_buf).unwrap_or(root);
+        let launch = Launch {
+            wrangler,
+            config,
+            config_dir,
+            port,
+            inspector_port,
+            state_dir: run_dir.join("state"),
+            env_file,
+            startup_timeout: options.startup_timeout,
+        };
 
         let log = File::create(&log_path).map_err(|e| io_error("create", &log_path, e))?;
-        let log_for_stderr = log.try_clone().map_err(|e| io_error("reopen", &log_path, e))?;
-        // wrangler resolves `main`, `assets` and `watch_dir` against the config file but runs the
-        // `[build]` command in `build.cwd` taken relative to its own working directory (wrangler 4.164,
-        // normalizeAndValidateBuild), so it must run in the config's directory.
-        let config_dir = config.parent().map(Path::to_path_buf).unwrap_or(root);
-        let mut command = Command::new(&wrangler);
-        command
-            .current_dir(&config_dir)
-            .arg("dev")
-            .arg("--config")
-            .arg(&config)
-            .args(["--ip", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--inspector-port", &inspector_port.to_string()])
-            .arg("--persist-to")
-            .arg(run_dir.join("state"))
-            .arg("--env-file")
-            .arg(&env_file)
-            .args(["--log-level", "debug", "--show-interactive-dev-session=false"])
-            .env("PATH", path_with_node_tools_first())
-            .env("WRANGLER_SEND_METRICS", "false")
-            .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
-            // wrangler's own debug log files go next to ours instead of ~/.config/.wrangler/logs.
-            .env("WRANGLER_LOG_PATH", &logs_dir)
-            .envs(offline_build_tools())
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_for_stderr)
-            .process_group(0);
-        // A value in the caller's environment must not shadow the placeholder of the same name.
-        for name in secrets.names() {
-            command.env_remove(name);
-        }
-        // If the test process dies without running Drop (e.g. killed), wrangler still gets SIGTERM and
-        // stops workerd. prctl is async-signal-safe, as pre_exec requires.
-        unsafe {
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-                Ok(())
-            });
-        }
-        let child = command.spawn().map_err(|e| StartError(format!("cannot start {}: {e}", wrangler.display())))?;
-
-        let mut server = DevServer { child, base_url: format!("http://127.0.0.1:{port}"), log_path, run_dir, secrets };
+        let child = launch.spawn(log, &secrets)?;
+        let server = DevServer {
+            process: Mutex::new(Running { child, log_offset: 0 }),
+            launch,
+            base_url: format!("http://127.0.0.1:{port}"),
+            log_path,
+            run_dir,
+            secrets,
+        };
         eprintln!("[e2e] wrangler dev starting at {} (log: {})", server.base_url, server.log_path.display());
-        server.wait_until_answering(options.startup_timeout)?;
+        server.wait_until_answering(&mut server.process())?;
         Ok(server)
+    }
+
+    /// Stops wrangler and every process it started, then starts it again on the same port with the same
+    /// persisted state and secrets; returns once the worker answers again. The new process appends to
+    /// the same log.
+    pub fn restart(&self) -> Result<(), StartError> {
+        let mut process = self.process();
+        stop_group(&mut process.child);
+        let log_offset = fs::metadata(&self.log_path).map(|metadata| metadata.len()).unwrap_or(0);
+        let log = File::options().append(true).open(&self.log_path).map_err(|e| io_error("open", &self.log_path, e))?;
+        process.child = self.launch.spawn(log, &self.secrets)?;
+        process.log_offset = log_offset;
+        eprintln!("[e2e] wrangler dev restarting at {} on the same state", self.base_url);
+        self.wait_until_answering(&mut process)
+    }
+
+    /// The process id of the current wrangler process; a restart changes it.
+    pub fn process_id(&self) -> u32 {
+        self.process().child.id()
     }
 
     pub fn base_url(&self) -> &str {
@@ -163,7 +185,14 @@ impl DevServer {
 
     /// Everything wrangler and workerd printed so far.
     pub fn log_text(&self) -> String {
-        fs::read(&self.log_path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+        self.log_text_from(0)
+    }
+
+    /// What was printed after the first `offset` bytes of the log.
+    fn log_text_from(&self, offset: u64) -> String {
+        let bytes = fs::read(&self.log_path).unwrap_or_default();
+        let rest = bytes.get(offset as usize..).unwrap_or_default();
+        String::from_utf8_lossy(rest).into_owned()
     }
 
     /// Uncaught exceptions, panics, wasm traps and `✘ [ERROR]` lines in the log so far.
@@ -186,7 +215,8 @@ impl DevServer {
     }
 
     /// Polls `GET /api/health` until the worker answers at all; the checks judge the answer itself.
-    fn wait_until_answering(&mut self, timeout: Duration) -> Result<(), StartError> {
+    fn wait_until_answering(&self, process: &mut Running) -> Result<(), StartError> {
+        let timeout = self.launch.startup_timeout;
         let probe = HttpClient::with_timeout(Duration::from_secs(10));
         let health_url = format!("{}/api/health", self.base_url);
         let started = Instant::now();
@@ -201,7 +231,7 @@ impl DevServer {
                 return Ok(());
             }
             // Check for failure before the next probe: a failed build never starts answering.
-            self.fail_if_stopped_or_broken()?;
+            self.fail_if_stopped_or_broken(process)?;
             if started.elapsed() > timeout {
                 return Err(self.start_error(&format!(
                     "wrangler dev did not answer GET {health_url} within {}s",
@@ -213,7 +243,7 @@ impl DevServer {
                 let log = self.log_text();
                 let last_line = log.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("(log is empty)");
                 eprintln!(
-                    "[e2e] waiting for wrangler dev ({}s elapsed; the first start builds the worker); last log line: {}",
+                    "[e2e] waiting for wrangler dev ({}s elapsed; each start runs the worker build); last log line: {}",
                     started.elapsed().as_secs(),
                     log_scan::strip_ansi(last_line).trim()
                 );
@@ -222,13 +252,15 @@ impl DevServer {
         }
     }
 
-    fn fail_if_stopped_or_broken(&mut self) -> Result<(), StartError> {
-        if let Ok(Some(status)) = self.child.try_wait() {
+    fn fail_if_stopped_or_broken(&self, process: &mut Running) -> Result<(), StartError> {
+        if let Ok(Some(status)) = process.child.try_wait() {
             return Err(self.start_error(&format!("wrangler dev exited ({status}) before answering")));
         }
         // A failed custom build or a broken configuration is reported as `✘ [ERROR]` while wrangler keeps
-        // running and waiting for file changes, so it is treated as fatal during startup.
-        if let Some(problem) = self.log_problems().into_iter().find(|p| p.kind == ProblemKind::WranglerError) {
+        // running and waiting for file changes, so it is treated as fatal during startup. Only this
+        // process's part of the log counts: an earlier run's problems are the clean-log check's business.
+        let problems = log_scan::find_problems(&self.log_text_from(process.log_offset));
+        if let Some(problem) = problems.into_iter().find(|p| p.kind == ProblemKind::WranglerError) {
             return Err(self.start_error(&format!("wrangler reported an error while starting: {}", problem.excerpt)));
         }
         Ok(())
@@ -256,25 +288,76 @@ impl DevServer {
         StartError(message)
     }
 
-    /// Ends wrangler and every process it started.
-    fn stop(&mut self) {
-        let group = self.child.id() as libc::pid_t;
-        unsafe { libc::kill(-group, libc::SIGTERM) };
-        let deadline = Instant::now() + STOP_GRACE;
-        while Instant::now() < deadline && group_has_members(&mut self.child, group) {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        if group_has_members(&mut self.child, group) {
-            eprintln!("[e2e] wrangler dev did not stop within {}s; killing its process group", STOP_GRACE.as_secs());
-            unsafe { libc::kill(-group, libc::SIGKILL) };
-        }
-        let _ = self.child.wait();
+    fn process(&self) -> MutexGuard<'_, Running> {
+        // A step that panicked while holding the lock left a usable process (or a stopped one) behind.
+        self.process.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+impl Launch {
+    /// Starts `wrangler dev` in its own process group, writing stdout and stderr to `log`.
+    fn spawn(&self, log: File, secrets: &DevSecrets) -> Result<Child, StartError> {
+        let log_for_stderr = log.try_clone().map_err(|e| StartError(format!("cannot reopen the log: {e}")))?;
+        // wrangler resolves `main`, `assets` and `watch_dir` against the config file but runs the
+        // `[build]` command in `build.cwd` taken relative to its own working directory (wrangler 4.164,
+        // normalizeAndValidateBuild), so it must run in the config's directory.
+        let mut command = Command::new(&self.wrangler);
+        command
+            .current_dir(&self.config_dir)
+            .arg("dev")
+            .arg("--config")
+            .arg(&self.config)
+            .args(["--ip", "127.0.0.1", "--port", &self.port.to_string()])
+            .args(["--inspector-port", &self.inspector_port.to_string()])
+            .arg("--persist-to")
+            .arg(&self.state_dir)
+            .arg("--env-file")
+            .arg(&self.env_file)
+            .args(["--log-level", "debug", "--show-interactive-dev-session=false"])
+            .env("PATH", path_with_node_tools_first())
+            .env("WRANGLER_SEND_METRICS", "false")
+            .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+            // wrangler's own debug log files go next to ours instead of ~/.config/.wrangler/logs.
+            .env("WRANGLER_LOG_PATH", paths::logs_dir())
+            .envs(offline_build_tools())
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_for_stderr)
+            .process_group(0);
+        // A value in the caller's environment must not shadow the placeholder of the same name.
+        for name in secrets.names() {
+            command.env_remove(name);
+        }
+        // If the test process dies without running Drop (e.g. killed), wrangler still gets SIGTERM and
+        // stops workerd. prctl is async-signal-safe, as pre_exec requires.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+        command.spawn().map_err(|e| StartError(format!("cannot start {}: {e}", self.wrangler.display())))
+    }
+}
+
+/// Ends a process group led by `leader`: SIGTERM, a grace period, then SIGKILL.
+fn stop_group(leader: &mut Child) {
+    let group = leader.id() as libc::pid_t;
+    unsafe { libc::kill(-group, libc::SIGTERM) };
+    let deadline = Instant::now() + STOP_GRACE;
+    while Instant::now() < deadline && group_has_members(leader, group) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    if group_has_members(leader, group) {
+        eprintln!("[e2e] wrangler dev did not stop within {}s; killing its process group", STOP_GRACE.as_secs());
+        unsafe { libc::kill(-group, libc::SIGKILL) };
+    }
+    let _ = leader.wait();
 }
 
 impl Drop for DevServer {
     fn drop(&mut self) {
-        self.stop();
+        stop_group(&mut self.process.get_mut().unwrap_or_else(PoisonError::into_inner).child);
         // The state is only useful while the server runs; the log is kept for reading afterwards.
         let _ = fs::remove_dir_all(&self.run_dir);
     }

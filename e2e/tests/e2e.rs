@@ -10,6 +10,10 @@
 //! after every other request, and the server must be dropped at the end so its process group is
 //! stopped (a `static` is never dropped). Every step runs even when an earlier one failed, so one run
 //! reports every broken behaviour; the process exits non-zero if any step failed.
+//!
+//! Near the end, the dashboard is driven in headless Chromium (`e2e/ui/dashboard.mjs`; its screenshot
+//! and output are kept in `target/e2e-artifacts/`), and the last step restarts the runtime on its
+//! persisted state.
 
 use std::collections::BTreeSet;
 use std::panic::{self, AssertUnwindSafe};
@@ -23,12 +27,16 @@ use e2e::checks::auth::{
     begin_login, callback_query, expect_challenge, expect_failed_exchange, expect_logout_success, query_pairs,
     set_cookie_value,
 };
+use e2e::checks::broadcast::every_subscriber_receives_the_same_broadcasts;
+use e2e::checks::browser::{artifacts_dir, png_size, run_dashboard_script, DashboardRun};
 use e2e::checks::control::{
     apply_control, apply_control_body, expect_applied, expect_control_recorded, post_test_flow, random_uuid,
     start_test_flow, UNREACHABLE_MCP_ENDPOINT,
 };
 use e2e::checks::cors::{expect_cors_grant, expect_list_contains, expect_no_cors_headers, REFUSED_ORIGIN};
 use e2e::checks::observability::{entry_id, fetch_all_logs, last_log_id, log_entries, MetricsSnapshot};
+use e2e::checks::persistence::{settled_run, Records};
+use e2e::checks::realtime::SseStream;
 use e2e::checks::realtime::{first_sse_event, websocket_url, JsonRpcSocket, REALTIME_TIMEOUT};
 use e2e::checks::{run_smoke_reporting, CheckResult, Expectations, Probe};
 use e2e::http::Request;
@@ -84,6 +92,10 @@ const STEPS: &[(&str, Step)] = &[
     ("CORS grants only the listed origins", cors_grants_only_listed_origins),
     ("event stream starts with health", event_stream_starts_with_health),
     ("MCP WebSocket speaks JSON-RPC", websocket_speaks_json_rpc),
+    ("every subscriber receives the same broadcasts", every_subscriber_receives_the_same),
+    ("the dashboard in a browser", dashboard_in_a_browser),
+    // Last: it restarts the runtime.
+    ("data survives a restart of the local runtime", data_survives_a_restart),
 ];
 
 fn main() -> ExitCode {
@@ -1101,6 +1113,106 @@ fn websocket_speaks_json_rpc(context: &Context) -> CheckResult {
         "a 4xx answer (426 Upgrade Required or 400)",
         format!("status {}", exchange.status),
     )
+}
+
+fn every_subscriber_receives_the_same(context: &Context) -> CheckResult {
+    every_subscriber_receives_the_same_broadcasts(&context.probe()?)
+}
+
+fn dashboard_in_a_browser(context: &Context) -> CheckResult {
+    let probe = context.probe()?;
+    let screenshot = artifacts_dir().join("dashboard.png");
+    // Screenshots left by an earlier run must not pass for this one's (the script saves the second one
+    // when it fails).
+    for stale in [screenshot.clone(), artifacts_dir().join("dashboard-failure.png")] {
+        let _ = std::fs::remove_file(stale);
+    }
+    let output = run_dashboard_script(&DashboardRun {
+        base_url: context.server.base_url(),
+        origin: &context.expect.origin,
+        token: context.expect.bearer_token.as_deref().unwrap_or_default(),
+        session_cookie: &context.expect.spec.oauth.session_cookie,
+        screenshot: &screenshot,
+    })?;
+    print!("{output}");
+    // A full-page screenshot of the script's 1280 × 900 viewport, or taller.
+    let size = png_size(&std::fs::read(&screenshot).unwrap_or_default());
+    if !matches!(size, Some((1280, height)) if height >= 900) {
+        return Err(e2e::checks::failure(
+            "the dashboard screenshot",
+            "read",
+            &screenshot.display().to_string(),
+            "a PNG 1280 pixels wide and at least 900 high",
+            format!("{size:?}"),
+            "",
+        ));
+    }
+    println!("screenshot: {}", screenshot.display());
+    // The script resumed runs after pausing them, as later steps expect.
+    expect_paused(&probe, false)
+}
+
+fn data_survives_a_restart(context: &Context) -> CheckResult {
+    let probe = context.probe()?;
+    // Records of every kind: a run (settled, so its status no longer changes), log entries and a span
+    // from a control action, the paused flag, and a session in KV.
+    let (_, run_id) = start_test_flow(&probe, "a run to keep", UNREACHABLE_MCP_ENDPOINT, "tools")?;
+    let run = settled_run(&probe, "settle the run", &run_id)?;
+    let (exchange, result) = apply_control(&probe, "pause before the restart", "pause")?;
+    expect_applied(&probe, "pause before the restart", &exchange, &result, true)?;
+    let signed_in = sign_in(context, &context.anonymous_probe()?)?;
+    let cookie = format!("{}={}", context.expect.spec.oauth.session_cookie, signed_in.session_id);
+    let before = Records::read(&probe, "records before the restart")?;
+
+    let events_url = probe.url("/events");
+    let open_stream = |url: &str| {
+        let mut stream = SseStream::open(url, e2e::dev_server::DEFAULT_STARTUP_TIMEOUT)
+            .unwrap_or_else(|reason| panic!("GET {url}: {reason}"));
+        let first = stream.next_event().unwrap_or_else(|reason| panic!("GET {url}: {reason}"));
+        assert_eq!(first.map(|event| event.name).as_deref(), Some("health"), "GET {url}: the first event");
+        stream
+    };
+    let mut stream = open_stream(&events_url);
+    let process_before = context.server.process_id();
+    context.server.restart().unwrap_or_else(|error| panic!("cannot restart the dev server: {error}"));
+
+    // The old runtime is gone: the stream it served has ended (at once, not at a timeout), and another
+    // process serves.
+    let check = "the runtime restarted";
+    let reading = Instant::now();
+    let ended = loop {
+        match stream.next_event() {
+            Ok(Some(_)) => continue,
+            Ok(None) | Err(_) => break reading.elapsed() < Duration::from_secs(5),
+        }
+    };
+    let exchange = probe.get(check, "/api/health")?;
+    probe.expect_json(check, &exchange, 200, "Health")?;
+    probe.ensure(ended, check, &exchange, "the old event stream ended", "it stayed open")?;
+    let process_after = context.server.process_id();
+    probe.ensure(
+        process_after != process_before,
+        check,
+        &exchange,
+        format!("a wrangler process other than {process_before}"),
+        format!("process {process_after}"),
+    )?;
+    open_stream(&events_url);
+
+    let check = "records after the restart";
+    let after = Records::read(&probe, check)?;
+    before.expect_kept_in(&probe, check, &after, &run)?;
+    e2e::checks::observability::metrics_agree_with_records(&mut context.probe()?)?;
+
+    let check = "the session after the restart";
+    let exchange = probe.send(check, cookie_request(&probe, "GET", "/api/logs", &cookie))?;
+    probe.expect_json(check, &exchange, 200, "LogPage")?;
+    let exchange = probe.send(check, cookie_request(&probe, "POST", "/auth/logout", &cookie))?;
+    expect_logout_success(&probe, check, &exchange)?;
+
+    // Resuming applies only because the paused flag survived; it leaves runs as later runs expect them.
+    let (exchange, result) = apply_control(&probe, "resume after the restart", "resume")?;
+    expect_applied(&probe, "resume after the restart", &exchange, &result, true)
 }
 
 fn runtime_log_is_clean(context: &Context) -> CheckResult {

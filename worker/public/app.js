@@ -164,7 +164,7 @@ function renderMetrics(metrics) {
 }
 
 function logLine(entry) {
-  return element("li", { className: `log ${entry.level}` }, [
+  return element("li", { className: `log ${entry.level}`, attributes: { "data-log-id": entry.id } }, [
     element("time", { text: formatTime(entry.timestamp), attributes: { datetime: entry.timestamp } }),
     element("span", { className: "level", text: entry.level }),
     element("span", { className: "source", text: entry.source }),
@@ -206,7 +206,7 @@ function renderRuns() {
     const cancel = FINISHED.has(run.status)
       ? element("span")
       : element("button", { text: "Cancel", className: "small", attributes: { type: "button", "data-cancel": run.id } });
-    return element("tr", {}, [
+    return element("tr", { attributes: { "data-run-id": run.id } }, [
       element("td", { text: formatTime(run.started_at), title: run.started_at }),
       element("td", { text: run.workflow }),
       element("td", { className: "endpoint", text: run.endpoint, title: run.id }),

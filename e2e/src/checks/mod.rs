@@ -5,10 +5,13 @@
 //! focused end-to-end tests use the same `Probe` helpers, so both report failures the same way.
 
 pub mod auth;
+pub mod broadcast;
+pub mod browser;
 pub mod control;
 pub mod cors;
 pub mod discovery;
 pub mod observability;
+pub mod persistence;
 pub mod realtime;
 pub mod system;
 

@@ -21,6 +21,9 @@ const MAX_SKIPPED_MESSAGES: usize = 100;
 /// One dispatched Server-Sent Event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
+    /// The last `id:` the stream sent, at or before this event (EventSource's `lastEventId`); `None`
+    /// while the stream has sent none.
+    pub id: Option<String>,
     /// The `event:` field; `message` when the server sent none, as EventSource does.
     pub name: String,
     /// The `data:` lines joined with newlines.
@@ -50,42 +53,77 @@ pub fn events_stream(probe: &mut Probe) -> CheckResult {
 /// Opens an event stream, reads until the first event (or the end of the stream) and closes it.
 /// The returned exchange carries the status and headers; its body is what was read.
 pub fn first_sse_event(url: &str, timeout: Duration) -> Result<(crate::http::Exchange, Option<SseEvent>), String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(timeout))
-        .build()
-        .into();
-    let mut response =
-        agent.get(url).header("Accept", "text/event-stream").call().map_err(|e| format!("no answer: {e}"))?;
-    let mut exchange = crate::http::Exchange {
-        method: "GET".into(),
-        url: url.to_string(),
-        status: response.status().as_u16(),
-        headers: response
-            .headers()
-            .iter()
-            .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
-            .collect(),
-        body: String::new(),
-    };
-    if exchange.status != 200 {
-        exchange.body = response.body_mut().read_to_string().unwrap_or_default();
-        return Ok((exchange, None));
+    let mut stream = SseStream::open(url, timeout)?;
+    let event = stream.next_event()?;
+    Ok((stream.exchange, event))
+}
+
+/// An open event stream, read one event at a time.
+pub struct SseStream {
+    /// The status and headers; the body grows with everything read so far.
+    pub exchange: crate::http::Exchange,
+    /// `None` when the answer was no stream (its body is then in `exchange`).
+    reader: Option<BufReader<ureq::BodyReader<'static>>>,
+    parser: SseParser,
+    timeout: Duration,
+}
+
+impl SseStream {
+    /// Sends `GET url` with `Accept: text/event-stream`. Every read fails once `timeout` has passed since
+    /// the request was sent, so a stream that goes quiet cannot hang a check.
+    pub fn open(url: &str, timeout: Duration) -> Result<SseStream, String> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(timeout))
+            .build()
+            .into();
+        let mut response =
+            agent.get(url).header("Accept", "text/event-stream").call().map_err(|e| format!("no answer: {e}"))?;
+        let mut exchange = crate::http::Exchange {
+            method: "GET".into(),
+            url: url.to_string(),
+            status: response.status().as_u16(),
+            headers: response
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+                })
+                .collect(),
+            body: String::new(),
+        };
+        let reader = if exchange.status == 200 {
+            Some(BufReader::new(response.into_body().into_reader()))
+        } else {
+            exchange.body = response.body_mut().read_to_string().unwrap_or_default();
+            None
+        };
+        Ok(SseStream { exchange, reader, parser: SseParser::default(), timeout })
     }
-    let mut reader = BufReader::new(response.body_mut().as_reader());
-    let mut parser = SseParser::default();
-    loop {
-        let mut line = String::new();
-        let read = reader.read_line(&mut line).map_err(|e| {
-            format!("no complete event within {}s ({e}); read so far: {:?}", timeout.as_secs(), exchange.body)
-        })?;
-        if read == 0 {
-            return Ok((exchange, None));
-        }
-        exchange.body.push_str(&line);
-        if let Some(event) = parser.feed_line(line.trim_end_matches(['\r', '\n'])) {
-            return Ok((exchange, Some(event)));
+
+    /// The next event; `None` when the stream ended (or was no stream). Comments and heartbeats are
+    /// skipped.
+    pub fn next_event(&mut self) -> Result<Option<SseEvent>, String> {
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
+        loop {
+            let mut line = String::new();
+            let read = reader.read_line(&mut line).map_err(|e| {
+                format!(
+                    "no complete event within {}s ({e}); read so far: {:?}",
+                    self.timeout.as_secs(),
+                    crate::http::excerpt(&self.exchange.body)
+                )
+            })?;
+            if read == 0 {
+                return Ok(None);
+            }
+            self.exchange.body.push_str(&line);
+            if let Some(event) = self.parser.feed_line(line.trim_end_matches(['\r', '\n'])) {
+                return Ok(Some(event));
+            }
         }
     }
 }
@@ -95,6 +133,8 @@ pub fn first_sse_event(url: &str, timeout: Duration) -> Result<(crate::http::Exc
 pub struct SseParser {
     name: Option<String>,
     data: Vec<String>,
+    /// The last event ID buffer: unlike the name and data, it carries over to later events.
+    last_id: Option<String>,
 }
 
 impl SseParser {
@@ -107,7 +147,7 @@ impl SseParser {
                 return None;
             }
             let data = std::mem::take(&mut self.data).join("\n");
-            return Some(SseEvent { name: name.unwrap_or_else(|| "message".into()), data });
+            return Some(SseEvent { id: self.last_id.clone(), name: name.unwrap_or_else(|| "message".into()), data });
         }
         if line.starts_with(':') {
             return None;
@@ -117,6 +157,8 @@ impl SseParser {
         match field {
             "event" => self.name = Some(value.to_string()),
             "data" => self.data.push(value.to_string()),
+            // An id with a NUL is ignored, as EventSource ignores it.
+            "id" if !value.contains('\0') => self.last_id = Some(value.to_string()),
             _ => {}
         }
         None
@@ -213,24 +255,32 @@ impl JsonRpcSocket {
             if Instant::now() > deadline {
                 break;
             }
-            let message = self.socket.read().map_err(|e| {
-                self.failure(check, format!("an answer within {}s", REALTIME_TIMEOUT.as_secs()), e.to_string(), "")
-            })?;
-            let text = match message {
-                Message::Text(text) => text.to_string(),
-                Message::Binary(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Message::Close(frame) => {
-                    return Err(self.failure(check, "a JSON-RPC answer", format!("the socket closed: {frame:?}"), ""))
-                }
-                _ => continue,
-            };
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|e| self.failure(check, "a JSON message", format!("not JSON ({e})"), &text))?;
+            let value = self.next_json(check)?;
             if value.get("result").is_some() || value.get("error").is_some() {
                 return Ok(value);
             }
         }
         Err(self.failure(check, "a JSON-RPC answer", "only notifications", ""))
+    }
+
+    /// The next JSON message the server sends, answer or notification; control frames are skipped.
+    /// Fails when the socket closes or nothing comes within [`REALTIME_TIMEOUT`].
+    pub fn next_json(&mut self, check: &str) -> CheckResult<Value> {
+        loop {
+            let message = self.socket.read().map_err(|e| {
+                self.failure(check, format!("a message within {}s", REALTIME_TIMEOUT.as_secs()), e.to_string(), "")
+            })?;
+            let text = match message {
+                Message::Text(text) => text.to_string(),
+                Message::Binary(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Message::Close(frame) => {
+                    return Err(self.failure(check, "a JSON message", format!("the socket closed: {frame:?}"), ""))
+                }
+                _ => continue,
+            };
+            return serde_json::from_str(&text)
+                .map_err(|e| self.failure(check, "a JSON message", format!("not JSON ({e})"), &text));
+        }
     }
 
     pub fn expect_rpc_error(&self, check: &str, answer: &Value, code: i64) -> CheckResult {
@@ -299,13 +349,20 @@ mod tests {
     #[test]
     fn comments_and_retry_blocks_are_not_events() {
         let got = events(&[": connected", "retry: 1000", "", "event: health", "data: {\"status\":\"ok\"}", ""]);
-        assert_eq!(got, vec![SseEvent { name: "health".into(), data: "{\"status\":\"ok\"}".into() }]);
+        assert_eq!(got, vec![SseEvent { id: None, name: "health".into(), data: "{\"status\":\"ok\"}".into() }]);
     }
 
     #[test]
     fn multi_line_data_is_joined_and_unnamed_events_are_messages() {
         let got = events(&["data: a", "data:b", ""]);
-        assert_eq!(got, vec![SseEvent { name: "message".into(), data: "a\nb".into() }]);
+        assert_eq!(got, vec![SseEvent { id: None, name: "message".into(), data: "a\nb".into() }]);
+    }
+
+    #[test]
+    fn event_ids_carry_over_until_the_next_id() {
+        let got = events(&["id: 7", "event: log", "data: 1", "", "data: 2", "", "id: 8", "data: 3", ""]);
+        let ids: Vec<Option<&str>> = got.iter().map(|event| event.id.as_deref()).collect();
+        assert_eq!(ids, [Some("7"), Some("7"), Some("8")]);
     }
 
     #[test]
