@@ -932,11 +932,18 @@ fn discovery_documents_name_the_public_origin(context: &Context) -> CheckResult 
     let exchange = probe.get(check, "/.well-known/mcp.json")?;
     let body = probe.expect_json_document(check, &exchange, 200)?;
     probe.ensure(
-        body["name"] == "CortexDx Control Panel",
+        body["name"] == "cortexdx-dashboard" && body["title"] == "CortexDx Control Panel",
         check,
         &exchange,
-        "name CortexDx Control Panel",
-        body["name"].to_string(),
+        "name cortexdx-dashboard, title CortexDx Control Panel",
+        format!("name {}, title {}", body["name"], body["title"]),
+    )?;
+    probe.ensure(
+        body["transport"] == json!({"type": "streamable-http", "endpoint": "/mcp"}),
+        check,
+        &exchange,
+        "transport streamable-http at /mcp",
+        body["transport"].to_string(),
     )?;
     let capabilities = json!({"tools": true, "resources": true, "prompts": false});
     for (name, enabled) in capabilities.as_object().unwrap() {
@@ -1201,7 +1208,8 @@ fn mcp_inspector_lists_calls_and_reads(context: &Context) -> CheckResult {
 
     let check = "Inspector tools/call get_logs without a token";
     let refused = run(check, &["--method", "tools/call", "--tool-name", "get_logs"])?;
-    let error = refused.json().unwrap_or_default();
+    // The Inspector reports failures as JSON on stderr.
+    let error: Value = serde_json::from_str(refused.stderr.trim()).unwrap_or_default();
     if refused.success || error["error"]["code"] != "auth_required" {
         let expected = "the Inspector stops at the authentication challenge (auth_required)";
         return Err(client_failure(check, &url, expected, run_output(&refused)));
