@@ -98,6 +98,25 @@ pub fn success(method: HttpMethod) -> Map<String, Value> {
     answers
 }
 
+/// A 400 is the API's error body, or, for a body that is not JSON-RPC at all, a JSON-RPC error without id.
+pub fn bad_request_schema(error: Value) -> Value {
+    let rpc_error = json!({
+        "type": "object",
+        "description": "A JSON-RPC 2.0 error response: -32700 (parse error) or -32600 (invalid request)",
+        "properties": {
+            "jsonrpc": { "const": "2.0" },
+            "id": { "type": "null" },
+            "error": {
+                "type": "object",
+                "properties": { "code": { "type": "integer" }, "message": { "type": "string" } },
+                "required": ["code", "message"],
+            },
+        },
+        "required": ["jsonrpc", "id", "error"],
+    });
+    json!({ "oneOf": [error, rpc_error] })
+}
+
 /// Every scope some tool needs, sorted and once each.
 pub fn tool_scopes(model: &Model, mcp: &Mcp) -> Vec<String> {
     let mut scopes: Vec<String> = mcp

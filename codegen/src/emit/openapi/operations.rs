@@ -115,12 +115,13 @@ fn responses(model: &Model, route: &Route, method: HttpMethod) -> Map<String, Va
         responses.insert(status.to_string(), success);
     }
     for (status, description) in &route.errors {
+        let schema = match (&route.kind, status) {
+            (RouteKind::Mcp { .. }, 400) => mcp::bad_request_schema(schemas::reference(ERROR_SCHEMA)),
+            _ => schemas::reference(ERROR_SCHEMA),
+        };
         responses.insert(
             status.to_string(),
-            json!({
-                "description": description,
-                "content": { "application/json": { "schema": schemas::reference(ERROR_SCHEMA) } },
-            }),
+            json!({ "description": description, "content": { "application/json": { "schema": schema } } }),
         );
     }
     if !route.scopes.is_empty() {
