@@ -80,11 +80,64 @@ pub struct EnvOAuth {
 #[derive(Debug, Clone)]
 pub struct Mcp {
     pub name: String,
+    pub title: Option<String>,
     pub version: String,
-    pub protocol_version: String,
-    pub tools: bool,
-    pub resources: bool,
-    pub prompts: bool,
+    /// Newest first; each one the runtime implements.
+    pub protocol_versions: Vec<String>,
+    pub instructions: Option<String>,
+    /// KV binding of MCP sessions.
+    pub session_store: String,
+    pub session_ttl_seconds: u32,
+    /// By name.
+    pub tools: Vec<McpTool>,
+    /// By name.
+    pub resources: Vec<McpResource>,
+    /// Path of the route that serves the server, when there is one.
+    pub path: Option<String>,
+}
+
+/// A tool bound to a JSON route: it takes the route's parameters or body and answers its response.
+#[derive(Debug, Clone)]
+pub struct McpTool {
+    pub name: String,
+    /// Id of the route.
+    pub route: String,
+    pub title: String,
+    pub description: String,
+    pub annotations: ToolAnnotations,
+    /// URI of the resource that renders the result.
+    pub widget: Option<String>,
+    pub widget_accessible: bool,
+    pub invoking: Option<String>,
+    pub invoked: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolAnnotations {
+    pub read_only: bool,
+    pub destructive: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub open_world: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct McpResource {
+    pub name: String,
+    pub uri: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Path under the assets directory, starting with `/`.
+    pub asset: String,
+    pub mime_type: String,
+    pub widget: Option<Widget>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Widget {
+    pub description: Option<String>,
+    pub prefers_border: bool,
+    pub connect_domains: Vec<String>,
+    pub resource_domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -288,6 +341,10 @@ pub enum RouteKind {
     /// A WebSocket handed to the named Durable Object binding.
     WebSocket {
         binding: String,
+    },
+    /// The MCP server over Streamable HTTP; a WebSocket upgrade goes to `websocket`, when named.
+    Mcp {
+        websocket: Option<String>,
     },
 }
 

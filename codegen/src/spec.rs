@@ -23,7 +23,8 @@ pub struct Spec {
     /// OAuth 2.0 protected-resource metadata (RFC 9728) and the scopes routes may require.
     #[serde(default)]
     pub oauth: Option<OAuthSpec>,
-    /// The MCP server manifest served at `/.well-known/mcp.json`.
+    /// The MCP server: its tools (bound to routes), resources and sessions; also the manifest at
+    /// `/.well-known/mcp.json`.
     #[serde(default)]
     pub mcp: Option<McpSpec>,
     /// Worker bindings: KV, Durable Objects, static assets, vars and secrets.
@@ -168,26 +169,125 @@ pub enum BearerMethod {
     Query,
 }
 
+/// The MCP server the `mcp` route serves (Streamable HTTP), and the manifest at `/.well-known/mcp.json`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct McpSpec {
+    /// Server name reported by `initialize` and the manifest.
     pub name: String,
-    pub version: String,
-    /// MCP protocol version the server speaks, e.g. 2025-03-26.
-    pub protocol_version: String,
+    /// Display name for people.
     #[serde(default)]
-    pub capabilities: McpCapabilities,
+    pub title: Option<String>,
+    pub version: String,
+    /// Protocol versions the server accepts, newest first; a client asking for another gets the first.
+    /// The runtime implements 2025-11-25, 2025-06-18 and 2025-03-26.
+    #[serde(default = "default_protocol_versions")]
+    pub protocol_versions: Vec<String>,
+    /// Guidance for the model, returned by `initialize`.
+    #[serde(default)]
+    pub instructions: Option<String>,
+    /// The KV binding that stores MCP sessions (`Mcp-Session-Id`).
+    pub session_store: String,
+    /// Seconds an MCP session lives after `initialize` (at least 60, KV's shortest expiry).
+    #[serde(default = "default_mcp_session_ttl")]
+    pub session_ttl_seconds: u32,
+    /// Tools by name, each bound to a JSON route whose parameters or body are its input and whose response
+    /// is its output.
+    #[serde(default)]
+    pub tools: BTreeMap<String, McpToolSpec>,
+    /// Resources by name, each served from a file of the static assets.
+    #[serde(default)]
+    pub resources: BTreeMap<String, McpResourceSpec>,
+}
+
+fn default_protocol_versions() -> Vec<String> {
+    ["2025-11-25", "2025-06-18", "2025-03-26"].map(str::to_owned).to_vec()
+}
+
+fn default_mcp_session_ttl() -> u32 {
+    86_400
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct McpToolSpec {
+    /// Id of the JSON route whose handler the tool runs, with the same scopes.
+    pub route: String,
+    /// Display name; the route's summary when absent.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What the tool does, for the model; the route's description (or summary) when absent.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub annotations: McpAnnotationsSpec,
+    /// A resource (by name) that renders this tool's result: the OpenAI Apps SDK `openai/outputTemplate`.
+    #[serde(default)]
+    pub widget: Option<String>,
+    /// Whether the widget may call this tool itself (`openai/widgetAccessible`).
+    #[serde(default)]
+    pub widget_accessible: bool,
+    /// Status text while the tool runs (`openai/toolInvocation/invoking`, at most 64 characters).
+    #[serde(default)]
+    pub invoking: Option<String>,
+    /// Status text once the tool has run (`openai/toolInvocation/invoked`, at most 64 characters).
+    #[serde(default)]
+    pub invoked: Option<String>,
+}
+
+/// Hints for clients (MCP tool annotations); absent hints are left to the client's defaults, except
+/// `read_only`, which defaults to whether the route is a GET.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct McpAnnotationsSpec {
+    #[serde(default)]
+    pub read_only: Option<bool>,
+    #[serde(default)]
+    pub destructive: Option<bool>,
+    #[serde(default)]
+    pub idempotent: Option<bool>,
+    #[serde(default)]
+    pub open_world: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct McpResourceSpec {
+    /// The resource URI, e.g. `ui://widget/dashboard.html` for an Apps SDK widget.
+    pub uri: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Path of the file under the assets directory whose bytes are the resource, e.g. `/widget.html`.
+    pub asset: String,
+    /// MIME type of the contents; `text/html+skybridge` marks an Apps SDK widget.
+    #[serde(default = "default_resource_mime_type")]
+    pub mime_type: String,
+    /// How ChatGPT should frame the widget.
+    #[serde(default)]
+    pub widget: Option<McpWidgetSpec>,
+}
+
+fn default_resource_mime_type() -> String {
+    "text/html+skybridge".to_owned()
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct McpCapabilities {
+pub struct McpWidgetSpec {
+    /// What the widget shows, for the model (`openai/widgetDescription`).
     #[serde(default)]
-    pub tools: bool,
+    pub description: Option<String>,
+    /// Whether ChatGPT draws a border around the widget (`openai/widgetPrefersBorder`).
     #[serde(default)]
-    pub resources: bool,
+    pub prefers_border: bool,
+    /// Origins the widget may fetch from (`openai/widgetCSP.connect_domains`).
     #[serde(default)]
-    pub prompts: bool,
+    pub connect_domains: Vec<String>,
+    /// Origins the widget may load scripts, styles and images from (`openai/widgetCSP.resource_domains`).
+    #[serde(default)]
+    pub resource_domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -478,6 +578,17 @@ pub enum RouteKindSpec {
     Sse(String),
     /// A WebSocket, served by the named Durable Object binding.
     Websocket(String),
+    /// The MCP server of the `mcp` section over Streamable HTTP (POST, DELETE); a GET that asks for a
+    /// WebSocket goes to the Durable Object binding named by `websocket`, when there is one.
+    Mcp(McpRouteSpec),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct McpRouteSpec {
+    /// A Durable Object binding that serves WebSocket upgrades on the same path.
+    #[serde(default)]
+    pub websocket: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]

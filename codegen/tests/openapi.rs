@@ -85,7 +85,7 @@ fn info_servers_and_tags_come_from_the_spec() {
     );
     assert_eq!(doc["servers"][0]["description"], "dev environment (default)");
     let tags: Vec<&str> = doc["tags"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(tags, ["system", "observability", "control", "auth", "discovery", "realtime"]);
+    assert_eq!(tags, ["system", "observability", "control", "auth", "discovery", "realtime", "mcp"]);
     assert_eq!(doc["tags"][0]["description"], "Health and service status");
 }
 

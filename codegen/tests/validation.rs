@@ -27,7 +27,7 @@ oauth:
 mcp:
   name: Demo
   version: 0.1.0
-  protocol_version: "2025-03-26"
+  session_store: SESSIONS
 bindings:
   kv:
     SESSIONS: {description: Sessions}
@@ -337,7 +337,7 @@ fn unknown_route_kind() {
         &spec,
         r#"
 spec.yaml:71:5: error at routes[2].kind: `streaming` is not an accepted value
-    help: expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`
+    help: expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}`, `{websocket: ...}` or `{mcp: ...}`
 1 error in spec.yaml
 "#,
     );
@@ -365,7 +365,7 @@ fn route_kind_with_two_keys() {
         &spec,
         r#"
 spec.yaml:71:5: error at routes[2].kind: `sse` and `websocket` cannot be used together
-    help: keep only one of them (expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`)
+    help: keep only one of them (expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}`, `{websocket: ...}` or `{mcp: ...}`)
 1 error in spec.yaml
 "#,
     );
@@ -379,7 +379,7 @@ fn route_kind_with_misspelled_key() {
         &spec,
         r#"
 spec.yaml:71:12: error at routes[2].kind.websocet: unknown key `websocet`
-    help: did you mean `websocket`? (expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`)
+    help: did you mean `websocket`? (expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}`, `{websocket: ...}` or `{mcp: ...}`)
 1 error in spec.yaml
 "#,
     );
@@ -1009,7 +1009,7 @@ spec.yaml:74:5: error at routes[2].response: only JSON routes declare a `respons
     );
 }
 
-/// Scope names, documentation URLs and the MCP protocol version are checked.
+/// Scope names, documentation URLs and the MCP protocol versions are checked.
 #[test]
 fn oauth_and_mcp_values() {
     let spec = with(&[
@@ -1017,7 +1017,10 @@ fn oauth_and_mcp_values() {
             "  scopes: {search.read: Read runs}\n",
             "  scopes: {search.read: Read runs, search all: Everything}\n  resource_documentation: docs.example.com\n",
         ),
-        ("  protocol_version: \"2025-03-26\"\n", "  protocol_version: latest\n"),
+        (
+            "  version: 0.1.0\n  session_store: SESSIONS\n",
+            "  version: 0.1.0\n  session_store: SESSIONS\n  protocol_versions: [latest, \"2025-03-26\", \"2025-11-25\", \"2025-03-26\"]\n",
+        ),
     ]);
     assert_report(
         &spec,
@@ -1026,9 +1029,59 @@ spec.yaml:17:36: error at oauth.scopes["search all"]: `search all` is not a vali
     help: a scope is one word of printable characters without spaces, quotes or backslashes, e.g. search.read
 spec.yaml:18:3: error at oauth.resource_documentation: `docs.example.com` is not an http(s) URL
     help: write the full URL of the documentation page, e.g. https://docs.example.com/api
-spec.yaml:22:3: error at mcp.protocol_version: `latest` is not an MCP protocol version
-    help: MCP protocol versions are dates (YYYY-MM-DD), e.g. 2025-03-26
-3 errors in spec.yaml
+spec.yaml:23:23: error at mcp.protocol_versions[0]: MCP protocol version `latest` is not implemented by the runtime
+    help: expected one of: 2025-11-25, 2025-06-18, 2025-03-26
+spec.yaml:23:45: error at mcp.protocol_versions[2]: protocol version `2025-11-25` is newer than one listed before it
+    help: list versions newest first: a client asking for an unknown version is offered the first
+spec.yaml:23:59: error at mcp.protocol_versions[3]: protocol version `2025-03-26` is listed twice
+    help: list each once
+5 errors in spec.yaml
+"#,
+    );
+}
+
+/// MCP tools must be bound to JSON routes whose input fits one object and whose answer is an object;
+/// widgets, resources, sessions and the route serving the server are checked too.
+#[test]
+fn mcp_tools_resources_and_route() {
+    let spec = with(&[
+        (
+            "  version: 0.1.0\n  session_store: SESSIONS\n",
+            "  version: 0.1.0\n  session_store: SESSION\n  session_ttl_seconds: 30\n  tools:\n    health: {route: get_helth}\n    events: {route: events}\n    run: {route: get_run, widget: dashbord, invoking: \"\"}\n    bad name: {route: get_health}\n  resources:\n    dashboard: {uri: widget.html, asset: widget.html, mime_type: html}\n",
+        ),
+        (
+            "    summary: Live events\n",
+            "    summary: Live events\n  - id: mcp\n    method: [GET, POST]\n    path: /mcp\n    kind: {mcp: {}}\n    summary: MCP\n    scopes: [search.read]\n",
+        ),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:21:3: error at mcp.session_store: `SESSION` is not a declared KV binding
+    help: did you mean `SESSIONS`? (expected one of: SESSIONS)
+spec.yaml:22:3: error at mcp.session_ttl_seconds: 30 seconds is shorter than KV's shortest expiry
+    help: use at least 60; 86400 (a day) suits a chat session
+spec.yaml:24:14: error at mcp.tools.health.route: `get_helth` is not a route id
+    help: did you mean `get_health`? (expected one of: get_health, get_run, events, mcp)
+spec.yaml:25:14: error at mcp.tools.events.route: route `events` is not a JSON route
+    help: bind the tool to a JSON route whose response is an object type
+spec.yaml:26:27: error at mcp.tools.run.widget: `dashbord` is not a declared resource
+    help: did you mean `dashboard`? (expected one of: dashboard)
+spec.yaml:26:45: error at mcp.tools.run.invoking: the `invoking` text must be 1 to 64 characters
+    help: write a short status such as `Loading logs…`
+spec.yaml:27:5: error at mcp.tools["bad name"]: `bad name` is not a valid tool name
+    help: use 1 to 64 letters, digits, `_`, `-` or `.`, e.g. get_logs
+spec.yaml:29:17: error at mcp.resources.dashboard.uri: `widget.html` is not a URI
+    help: write scheme:rest, e.g. ui://widget/dashboard.html
+spec.yaml:29:35: error at mcp.resources.dashboard.asset: `widget.html` is not a path inside the assets directory
+    help: write the file's path from the assets directory, starting with `/`, e.g. /widget.html
+spec.yaml:29:55: error at mcp.resources.dashboard.mime_type: `html` is not a MIME type
+    help: write type/subtype, e.g. text/html+skybridge for an Apps SDK widget
+spec.yaml:82:5: error at routes[3].method: an MCP route serves POST (JSON-RPC) and DELETE (end a session)
+    help: write `method: [POST, DELETE]`
+spec.yaml:86:5: error at routes[3].scopes: an MCP route takes no `scopes`
+    help: each tool takes the scopes, parameters, body and response of the route it is bound to; remove it
+12 errors in spec.yaml
 "#,
     );
 }
@@ -1130,7 +1183,7 @@ spec.yaml:71:19: error at routes[2].path_params.Kind: `Kind` is not a valid path
 #[test]
 fn documents_and_streams() {
     let spec = with(&[
-        ("mcp:\n  name: Demo\n  version: 0.1.0\n  protocol_version: \"2025-03-26\"\n", ""),
+        ("mcp:\n  name: Demo\n  version: 0.1.0\n  session_store: SESSIONS\n", ""),
         ("    kind: {sse: REALTIME}\n    summary: Live events\n", "    kind: {sse: REALTIME}\n    summary: Live events\n  - id: manifest\n    method: [GET, POST]\n    path: /.well-known/mcp.json\n    kind: {document: mcp-manifest}\n    summary: Manifest\n  - id: spec\n    method: GET\n    path: /openapi.json\n    kind: {document: openapi}\n    summary: OpenAPI\n  - id: spec_again\n    method: GET\n    path: /openapi\n    kind: {document: openapi}\n    summary: OpenAPI\n"),
     ]);
     assert_report(
@@ -1217,7 +1270,7 @@ spec.yaml:54:5: error at routes[0].summary: expected a string, found `42`
 spec.yaml:63:30: error at routes[1].path_params.run_id.format: `guid` is not an accepted value
     help: did you mean `uuid`? (expected one of: date-time, uri, uuid, email)
 spec.yaml:70:5: error at routes[2].kind: `stream` is not an accepted value
-    help: expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}` or `{websocket: ...}`
+    help: expected `json`, `redirect`, `{document: ...}`, `oauth-login`, `oauth-callback`, `oauth-logout`, `{sse: ...}`, `{websocket: ...}` or `{mcp: ...}`
 5 errors in spec.yaml
 "#,
     );

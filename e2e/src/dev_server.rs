@@ -398,7 +398,7 @@ fn two_free_ports() -> std::io::Result<(u16, u16)> {
 }
 
 /// `<repo>/node_modules/.bin` first: wrangler's `#!/usr/bin/env node` must find Node 22, not the system's.
-fn path_with_node_tools_first() -> std::ffi::OsString {
+pub fn path_with_node_tools_first() -> std::ffi::OsString {
     let mut entries = vec![paths::node_bin_dir()];
     if let Some(path) = std::env::var_os("PATH") {
         entries.extend(std::env::split_paths(&path));

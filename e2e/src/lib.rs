@@ -47,6 +47,7 @@ pub mod dev_secrets;
 pub mod dev_server;
 pub mod http;
 pub mod log_scan;
+pub mod mcp_clients;
 pub mod openapi;
 pub mod paths;
 pub mod spec;

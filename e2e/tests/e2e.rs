@@ -40,6 +40,7 @@ use e2e::checks::realtime::SseStream;
 use e2e::checks::realtime::{first_sse_event, websocket_url, JsonRpcSocket, REALTIME_TIMEOUT};
 use e2e::checks::{run_smoke_reporting, CheckResult, Expectations, Probe};
 use e2e::http::Request;
+use e2e::mcp_clients::{self, ClientRun};
 use e2e::time::parse_rfc3339_nanos;
 use e2e::DevServer;
 
@@ -92,6 +93,8 @@ const STEPS: &[(&str, Step)] = &[
     ("CORS grants only the listed origins", cors_grants_only_listed_origins),
     ("event stream starts with health", event_stream_starts_with_health),
     ("MCP WebSocket speaks JSON-RPC", websocket_speaks_json_rpc),
+    ("MCP Python SDK drives every tool", mcp_python_sdk_drives_every_tool),
+    ("MCP Inspector CLI lists, calls and reads", mcp_inspector_lists_calls_and_reads),
     ("every subscriber receives the same broadcasts", every_subscriber_receives_the_same),
     ("the dashboard in a browser", dashboard_in_a_browser),
     // Last: it restarts the runtime.
@@ -941,11 +944,18 @@ fn discovery_documents_name_the_public_origin(context: &Context) -> CheckResult 
     let exchange = probe.get(check, "/.well-known/mcp.json")?;
     let body = probe.expect_json_document(check, &exchange, 200)?;
     probe.ensure(
-        body["name"] == "CortexDx Control Panel",
+        body["name"] == "cortexdx-dashboard" && body["title"] == "CortexDx Control Panel",
         check,
         &exchange,
-        "name CortexDx Control Panel",
-        body["name"].to_string(),
+        "name cortexdx-dashboard, title CortexDx Control Panel",
+        format!("name {}, title {}", body["name"], body["title"]),
+    )?;
+    probe.ensure(
+        body["transport"] == json!({"type": "streamable-http", "endpoint": "/mcp"}),
+        check,
+        &exchange,
+        "transport streamable-http at /mcp",
+        body["transport"].to_string(),
     )?;
     let capabilities = json!({"tools": true, "resources": true, "prompts": false});
     for (name, enabled) in capabilities.as_object().unwrap() {
@@ -1229,4 +1239,93 @@ fn expect_paused(probe: &Probe, paused: bool) -> CheckResult {
         format!("paused {paused}"),
         format!("paused {}", metrics.body["paused"]),
     )
+}
+
+/// The MCP URL, the tool names and the first widget resource, as the spec declares them.
+fn mcp_target<'a>(context: &'a Context<'a>) -> (String, Vec<&'a str>, String) {
+    let mcp = &context.expect.spec.mcp;
+    let url = format!("{}{}", context.server.base_url(), mcp.path.as_deref().unwrap_or("/mcp"));
+    let tools = mcp.tools.iter().map(|t| t.name.as_str()).collect();
+    let widget = mcp.resources.first().map(|r| r.uri.clone()).unwrap_or_default();
+    (url, tools, widget)
+}
+
+fn client_failure(check: &str, url: &str, expected: &str, got: String) -> e2e::CheckFailure {
+    e2e::CheckFailure {
+        check: check.to_owned(),
+        request: format!("MCP client against {url}"),
+        expected: expected.to_owned(),
+        got,
+        body_excerpt: String::new(),
+    }
+}
+
+fn run_output(run: &ClientRun) -> String {
+    format!("exit {:?}\n{}\n{}", run.exit_code, run.stdout.trim(), run.stderr.trim())
+}
+
+/// The official Python SDK, as a client application would use it: anonymous listing and reading, the 401
+/// challenge for a scoped tool, then every tool with a token (the SDK checks each result against the tool's
+/// outputSchema).
+fn mcp_python_sdk_drives_every_tool(context: &Context) -> CheckResult {
+    let (url, tools, widget) = mcp_target(context);
+    let token = context.expect.bearer_token.clone().unwrap_or_default();
+    let check = "MCP Python SDK client";
+    let run = mcp_clients::python_sdk(&url, &token, &tools, &widget)
+        .map_err(|problem| client_failure(check, &url, "python3 runs", problem))?;
+    print!("{}", run.stdout);
+    if !run.success || !run.stdout.contains("all checks passed") {
+        return Err(client_failure(check, &url, "every SDK check passes", run_output(&run)));
+    }
+    Ok(())
+}
+
+/// The MCP Inspector's CLI: tools/list matches the spec, a public tool and a scoped one (with a token) are
+/// called, the widget is read, and a scoped tool without a token stops at the authentication challenge.
+fn mcp_inspector_lists_calls_and_reads(context: &Context) -> CheckResult {
+    let (url, tools, widget) = mcp_target(context);
+    let authorization = format!("Authorization: Bearer {}", context.expect.bearer_token.clone().unwrap_or_default());
+    let run = |check: &str, arguments: &[&str]| {
+        mcp_clients::inspector(&url, arguments)
+            .map_err(|problem| client_failure(check, &url, "the Inspector runs", problem))
+    };
+    // A successful run's JSON output, checked by `valid`.
+    let result = |check: &str, arguments: &[&str], expected: &str, valid: &dyn Fn(&Value) -> bool| {
+        let run = run(check, arguments)?;
+        let output = run.json().ok().filter(|output| run.success && valid(output));
+        let output = output.ok_or_else(|| client_failure(check, &url, expected, run_output(&run)))?;
+        println!("ok   {check}");
+        Ok::<Value, e2e::CheckFailure>(output)
+    };
+
+    let listed = result("Inspector tools/list", &["--method", "tools/list"], &format!("tools {tools:?}"), &|out| {
+        let names: Vec<&str> =
+            out["tools"].as_array().into_iter().flatten().filter_map(|t| t["name"].as_str()).collect();
+        names == tools
+    })?;
+    println!("     {} tools", listed["tools"].as_array().map_or(0, Vec::len));
+    let health = ["--method", "tools/call", "--tool-name", "get_health"];
+    result("Inspector tools/call get_health", &health, "a Health result", &|out| {
+        out["isError"] == false && matches!(out["structuredContent"]["status"].as_str(), Some("ok" | "degraded"))
+    })?;
+    let logs =
+        ["--method", "tools/call", "--tool-name", "get_logs", "--tool-arg", "limit=3", "--header", &authorization];
+    result("Inspector tools/call get_logs with a token", &logs, "a LogPage result", &|out| {
+        out["isError"] == false && out["structuredContent"]["entries"].is_array()
+    })?;
+    let read = ["--method", "resources/read", "--uri", &widget];
+    result("Inspector resources/read of the widget", &read, "text/html+skybridge contents", &|out| {
+        out["contents"][0]["mimeType"] == "text/html+skybridge"
+    })?;
+
+    let check = "Inspector tools/call get_logs without a token";
+    let refused = run(check, &["--method", "tools/call", "--tool-name", "get_logs"])?;
+    // The Inspector reports failures as JSON on stderr.
+    let error: Value = serde_json::from_str(refused.stderr.trim()).unwrap_or_default();
+    if refused.success || error["error"]["code"] != "auth_required" {
+        let expected = "the Inspector stops at the authentication challenge (auth_required)";
+        return Err(client_failure(check, &url, expected, run_output(&refused)));
+    }
+    println!("ok   {check}");
+    Ok(())
 }

@@ -310,13 +310,15 @@ async fn route<S: Service>(
 
         ["mcp"] => {
             match method {
-                Method::Get => handle_mcp_socket(service, incoming).await,
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
+                Method::Get => handle_mcp(service, incoming).await,
+                Method::Post => handle_mcp(service, incoming).await,
+                Method::Delete => handle_mcp(service, incoming).await,
+                Method::Options => preflight(&incoming, "GET, POST, DELETE, OPTIONS"),
                 other => {
                     ::core::result::Result::Err(
                         ::codegen_runtime::ApiError::method_not_allowed(
                             other.as_ref(),
-                            "GET, OPTIONS",
+                            "GET, POST, DELETE, OPTIONS",
                         ),
                     )
                 }
@@ -646,14 +648,36 @@ async fn handle_events<S: Service>(
     )
 }
 
-/// `/mcp`: JSON-RPC 2.0 over WebSocket
-async fn handle_mcp_socket<S: Service>(
-    _service: &S,
-    incoming: Incoming<'_>,
+/// `/mcp`: MCP server (Streamable HTTP), and the realtime WebSocket
+async fn handle_mcp<S: Service>(
+    service: &S,
+    mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let stub = incoming.bindings.realtime_shared()?;
-    let response = stub.fetch_with_request(incoming.request).await?;
-    ::core::result::Result::Ok(
-        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
-    )
+    if ::codegen_runtime::mcp::is_websocket_upgrade(&incoming.request)? {
+        let stub = incoming.bindings.realtime_shared()?;
+        let response = stub.fetch_with_request(incoming.request).await?;
+        return ::core::result::Result::Ok(
+            Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
+        );
+    }
+
+    ::codegen_runtime::mcp::check_origin(
+        incoming.origin,
+        &CORS,
+        incoming.bindings.current_environment().origin(),
+    )?;
+    let env = incoming.bindings.env();
+    let exchange = ::codegen_runtime::mcp::read(
+            &mut incoming.request,
+            env,
+            &super::mcp::SERVER,
+        )
+        .await?;
+    let host = super::mcp::Host {
+        service,
+        context: incoming.context(::core::option::Option::None),
+    };
+
+    let response = exchange.answer(env, &super::mcp::SERVER, &host).await?;
+    ::core::result::Result::Ok(Outcome::Fresh(response))
 }

@@ -8,6 +8,7 @@ pub mod auth;
 mod cors;
 mod error;
 mod extract;
+pub mod mcp;
 mod respond;
 
 pub use cors::CorsPolicy;

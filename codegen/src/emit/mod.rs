@@ -2,6 +2,7 @@
 
 pub mod docs;
 pub mod examples;
+pub mod mcp;
 pub mod openapi;
 pub mod rust;
 pub mod well_known;
@@ -95,8 +96,10 @@ pub fn emit_all(model: &Model, layout: &Layout) -> Files {
             );
         }
     }
-    if model.mcp.is_some() {
+    if let Some(server) = &model.mcp {
         files.add(Root::Generated, "well-known/mcp.json", json(&well_known::mcp_manifest(model)));
+        files.add(Root::Generated, rust::TOOLS_JSON, json(&mcp::tools(model, server)));
+        files.add(Root::Generated, rust::RESOURCES_JSON, json(&mcp::resources(server)));
     }
     files.add(Root::Generated, "wrangler.toml", wrangler::render(model, layout));
     files.add(Root::Generated, ".dev.vars.example", wrangler::dev_vars_example(model, layout));

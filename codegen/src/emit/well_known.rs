@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Environment, Model};
+use crate::model::{DocumentKind, Environment, Model, RouteKind};
 
 /// OAuth 2.0 Protected Resource Metadata (RFC 9728) for one environment, its fields in the RFC's order.
 ///
@@ -31,8 +31,7 @@ pub fn oauth_protected_resource(model: &Model, env: &Environment) -> Value {
     Value::Object(document)
 }
 
-/// RFC 6750's names for the ways a bearer token can travel.
-/// The MCP server manifest served at `/.well-known/mcp.json`.
+/// The MCP server manifest served at `/.well-known/mcp.json`, describing what the `mcp` route serves.
 ///
 /// Without an `mcp` section the document still names the API, and claims no capabilities.
 pub fn mcp_manifest(model: &Model) -> Value {
@@ -42,22 +41,36 @@ pub fn mcp_manifest(model: &Model) -> Value {
         None => (&model.api.title, &model.api.version),
     };
     document.insert("name".into(), json!(name));
+    if let Some(title) = model.mcp.as_ref().and_then(|m| m.title.as_ref()) {
+        document.insert("title".into(), json!(title));
+    }
     document.insert("version".into(), json!(version));
     if let Some(description) = model.api.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         document.insert("description".into(), json!(description));
     }
-    if let Some(mcp) = &model.mcp {
-        document.insert("protocol_version".into(), json!(mcp.protocol_version));
+    let Some(mcp) = &model.mcp else {
+        document.insert("capabilities".into(), json!({ "tools": false, "resources": false, "prompts": false }));
+        return Value::Object(document);
+    };
+    document.insert("protocol_version".into(), json!(mcp.protocol_versions.first()));
+    document.insert("protocol_versions".into(), json!(mcp.protocol_versions));
+    if let Some(path) = &mcp.path {
+        document.insert("transport".into(), json!({ "type": "streamable-http", "endpoint": path }));
     }
-    let capability = |pick: fn(&crate::model::Mcp) -> bool| model.mcp.as_ref().is_some_and(pick);
+    let metadata = model.routes.iter().find(|r| r.kind == RouteKind::Document(DocumentKind::OauthProtectedResource));
+    if let (Some(_), Some(route)) = (&model.oauth, metadata) {
+        document.insert("authorization".into(), json!({ "type": "oauth2", "resource_metadata": route.path }));
+    }
     document.insert(
         "capabilities".into(),
-        json!({
-            "resources": capability(|m| m.resources),
-            "tools": capability(|m| m.tools),
-            "prompts": capability(|m| m.prompts),
-        }),
+        json!({ "tools": !mcp.tools.is_empty(), "resources": !mcp.resources.is_empty(), "prompts": false }),
     );
+    let tools: Vec<Value> =
+        mcp.tools.iter().map(|t| json!({ "name": t.name, "title": t.title, "description": t.description })).collect();
+    document.insert("tools".into(), Value::Array(tools));
+    let resources: Vec<Value> =
+        mcp.resources.iter().map(|r| json!({ "uri": r.uri, "name": r.name, "mimeType": r.mime_type })).collect();
+    document.insert("resources".into(), Value::Array(resources));
     Value::Object(document)
 }
 
@@ -68,12 +81,24 @@ mod tests {
     const HEAD: &str = r#"
 worker: {name: w, crate: ../worker, compatibility_date: "2025-11-20"}
 api: {title: Example API, version: 1.2.3, description: "  Does things.\n"}
-mcp: {name: Example MCP, version: 0.9.0, protocol_version: "2025-06-18", capabilities: {tools: true}}
+mcp:
+  name: Example MCP
+  version: 0.9.0
+  protocol_versions: ["2025-06-18", "2025-03-26"]
+  session_store: SESSIONS
+  tools:
+    status: {route: get_status, description: Reports status.}
+bindings:
+  kv: {SESSIONS: {}}
 environments:
-  dev: {origin: "http://localhost:8787"}
-  prod: {origin: "https://example.com"}
+  dev: {origin: "http://localhost:8787", kv: {SESSIONS: {id: 00000000000000000000000000000001}}}
+  prod: {origin: "https://example.com", kv: {SESSIONS: {id: 00000000000000000000000000000002}}}
+types:
+  Status: {properties: {ok: {type: boolean}}}
 routes:
   - {id: manifest, method: GET, path: /mcp.json, summary: Manifest, kind: {document: mcp-manifest}}
+  - {id: get_status, method: GET, path: /status, summary: Status, response: {type: Status}}
+  - {id: mcp, method: [POST, DELETE], path: /mcp, summary: MCP, kind: {mcp: {}}}
 "#;
 
     const WITH_OAUTH: &str = r#"
@@ -135,7 +160,7 @@ routes:
     }
 
     #[test]
-    fn mcp_manifest_names_the_server_and_its_capabilities() {
+    fn mcp_manifest_describes_what_the_mcp_route_serves() {
         let model = model(HEAD);
         let manifest = mcp_manifest(&model);
         assert_eq!(
@@ -145,10 +170,27 @@ routes:
                 "version": "0.9.0",
                 "description": "Does things.",
                 "protocol_version": "2025-06-18",
-                "capabilities": {"resources": false, "tools": true, "prompts": false},
+                "protocol_versions": ["2025-06-18", "2025-03-26"],
+                "transport": {"type": "streamable-http", "endpoint": "/mcp"},
+                "capabilities": {"tools": true, "resources": false, "prompts": false},
+                "tools": [{"name": "status", "title": "Status", "description": "Reports status."}],
+                "resources": [],
             })
         );
         let keys: Vec<&String> = manifest.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["name", "version", "description", "protocol_version", "capabilities"]);
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "version",
+                "description",
+                "protocol_version",
+                "protocol_versions",
+                "transport",
+                "capabilities",
+                "tools",
+                "resources"
+            ]
+        );
     }
 }

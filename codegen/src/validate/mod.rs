@@ -5,6 +5,7 @@
 
 mod bindings;
 mod environments;
+mod mcp;
 mod names;
 mod oauth;
 mod raw;
@@ -19,6 +20,7 @@ use crate::model::*;
 use crate::spec::{self, Spec};
 use crate::yaml::LocationIndex;
 
+pub use mcp::SUPPORTED_PROTOCOL_VERSIONS;
 pub use names::{is_valid_env_name, is_valid_worker_name};
 pub use raw::check_raw;
 
@@ -49,12 +51,12 @@ pub fn validate(spec: &Spec, locations: &LocationIndex<'_>) -> Result<Model, Dia
     oauth::check_reference_environment(&mut check, spec);
     let cors = spec.cors.as_ref().map(|c| check_cors(&mut check, c));
     let oauth = spec.oauth.as_ref().map(|o| oauth::check_oauth(&mut check, o, &spec.bindings));
-    let mcp = spec.mcp.as_ref().map(|m| check_mcp(&mut check, m));
     let bindings = bindings::check_bindings(&mut check, &spec.bindings);
     let migrations = bindings::check_migrations(&mut check, &spec.migrations, &bindings);
     let environments = environments::check_environments(&mut check, spec, &bindings);
     let types = types::check_types(&mut check, &spec.types);
     let routes = routes::check_routes(&mut check, spec, &types, &bindings, oauth.as_ref());
+    let mcp = spec.mcp.as_ref().map(|m| mcp::check_mcp(&mut check, m, &routes, &types, &bindings));
 
     if check.diagnostics.is_empty() {
         Ok(Model { worker, api, cors, oauth, mcp, bindings, migrations, environments, types, routes })
@@ -151,21 +153,3 @@ pub(crate) const ERROR_STATUS_HELP: &str =
 /// Help for any value that must be an origin, as browsers send it in the `Origin` header.
 const ORIGIN_HELP: &str =
     "write scheme://host[:port] in lowercase, with no path or trailing slash, e.g. https://chatgpt.com";
-
-fn check_mcp(check: &mut Checker<'_>, mcp: &spec::McpSpec) -> Mcp {
-    if !names::is_date(&mcp.protocol_version) {
-        check.error(
-            YamlPath::root().key("mcp").key("protocol_version"),
-            format!("`{}` is not an MCP protocol version", mcp.protocol_version),
-            "MCP protocol versions are dates (YYYY-MM-DD), e.g. 2025-03-26",
-        );
-    }
-    Mcp {
-        name: mcp.name.clone(),
-        version: mcp.version.clone(),
-        protocol_version: mcp.protocol_version.clone(),
-        tools: mcp.capabilities.tools,
-        resources: mcp.capabilities.resources,
-        prompts: mcp.capabilities.prompts,
-    }
-}

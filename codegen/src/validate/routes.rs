@@ -235,10 +235,17 @@ fn check_kind(
             durable_object(check, binding, "websocket");
             RouteKind::WebSocket { binding: binding.clone() }
         }
+        RouteKindSpec::Mcp(mcp) => {
+            if let Some(binding) = &mcp.websocket {
+                durable_object(check, binding, "mcp");
+            }
+            check_mcp_route(check, spec, route, methods, at, mcp.websocket.is_some());
+            RouteKind::Mcp { websocket: mcp.websocket.clone() }
+        }
     };
     if methods.iter().any(|m| *m != HttpMethod::Get) {
         match kind {
-            RouteKind::Json | RouteKind::Redirect | RouteKind::OAuth(OAuthStep::Logout) => {}
+            RouteKind::Json | RouteKind::Redirect | RouteKind::OAuth(OAuthStep::Logout) | RouteKind::Mcp { .. } => {}
             RouteKind::OAuth(_) => check.error(
                 at.key("method"),
                 "the OAuth sign-in and callback are served on GET only",
@@ -252,6 +259,59 @@ fn check_kind(
         }
     }
     kind
+}
+
+/// The MCP route serves the `mcp` section: JSON-RPC on POST, session ends on DELETE, and GET only for the
+/// WebSocket it hands on. Its tools carry their own routes' scopes, parameters and bodies, so the route
+/// declares none.
+fn check_mcp_route(
+    check: &mut Checker<'_>,
+    spec: &Spec,
+    route: &spec::RouteSpec,
+    methods: &[HttpMethod],
+    at: &YamlPath,
+    websocket: bool,
+) {
+    if spec.mcp.is_none() {
+        check.error(
+            at.key("kind").key("mcp"),
+            "the `mcp` route kind needs an `mcp` section",
+            "add `mcp:` at the top level of the spec (name, version, session_store, tools), or remove this route",
+        );
+    }
+    let mut expected = vec![HttpMethod::Post, HttpMethod::Delete];
+    if websocket {
+        expected.insert(0, HttpMethod::Get);
+    }
+    let mut given = methods.to_vec();
+    given.sort();
+    if given != expected {
+        let list = expected.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+        check.error(
+            at.key("method"),
+            if websocket {
+                "an MCP route with a WebSocket serves GET (the upgrade), POST (JSON-RPC) and DELETE (end a session)"
+            } else {
+                "an MCP route serves POST (JSON-RPC) and DELETE (end a session)"
+            },
+            format!("write `method: [{list}]`"),
+        );
+    }
+    let declared = [
+        ("scopes", !route.scopes.is_empty()),
+        ("path_params", !route.path_params.is_empty()),
+        ("query", !route.query.is_empty()),
+        ("header", !route.header.is_empty()),
+    ];
+    for (key, present) in declared {
+        if present {
+            check.error(
+                at.key(key),
+                format!("an MCP route takes no `{key}`"),
+                "each tool takes the scopes, parameters, body and response of the route it is bound to; remove it",
+            );
+        }
+    }
 }
 
 /// The sign-in steps need the `oauth` section, and the callback declares the `code` and `state` it is sent,
@@ -574,5 +634,20 @@ fn documented_errors(
     if has_body {
         errors.entry(400).or_insert_with(|| "The body is missing, is not JSON, or fails validation".to_owned());
     }
+    if matches!(kind, RouteKind::Mcp { .. }) {
+        for (status, description) in MCP_ERRORS {
+            errors.entry(*status).or_insert_with(|| (*description).to_owned());
+        }
+    }
     errors
 }
+
+/// What the generated MCP endpoint answers besides JSON-RPC results, whatever the spec documents.
+const MCP_ERRORS: &[(u16, &str)] = &[
+    (400, "The body is not JSON-RPC, a session id is missing, or the MCP-Protocol-Version is not supported"),
+    (401, "A tool that needs scopes was called without valid credentials"),
+    (403, "The Origin is not allowed, or the credentials lack a scope the tool needs"),
+    (404, "The Mcp-Session-Id names no live session: start again with `initialize`"),
+    (406, "The Accept header allows neither JSON nor an event stream"),
+    (415, "The body is not `application/json`"),
+];

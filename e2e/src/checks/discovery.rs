@@ -86,7 +86,7 @@ pub fn protected_resource_metadata(probe: &mut Probe) -> CheckResult {
     Ok(())
 }
 
-/// The MCP manifest: name, version, protocol version and capabilities from the spec.
+/// The MCP manifest: name, version, protocol version, tools and capabilities from what the server serves.
 pub fn mcp_manifest(probe: &mut Probe) -> CheckResult {
     let check = "MCP manifest";
     let exchange = probe.get(check, "/.well-known/mcp.json")?;
@@ -95,16 +95,14 @@ pub fn mcp_manifest(probe: &mut Probe) -> CheckResult {
 
     expect_field(probe, check, &exchange, &body, "name", &Value::from(mcp.name.as_str()))?;
     expect_field(probe, check, &exchange, &body, "version", &Value::from(mcp.version.as_str()))?;
-    // MCP itself spells it protocolVersion; accept the snake_case spelling the spec uses too.
-    let protocol = body.get("protocolVersion").or_else(|| body.get("protocol_version"));
-    probe.ensure(
-        protocol.and_then(Value::as_str) == Some(mcp.protocol_version.as_str()),
-        check,
-        &exchange,
-        format!("protocolVersion {:?}", mcp.protocol_version),
-        format!("protocolVersion {}", protocol.map_or("(missing)".to_string(), Value::to_string)),
-    )?;
-    for (capability, enabled) in [("tools", mcp.tools), ("resources", mcp.resources), ("prompts", mcp.prompts)] {
+    let newest = mcp.protocol_versions.first().map(String::as_str).unwrap_or_default();
+    expect_field(probe, check, &exchange, &body, "protocol_version", &Value::from(newest))?;
+    let tools: Vec<&str> = mcp.tools.iter().map(|t| t.name.as_str()).collect();
+    let listed: Vec<&str> = body["tools"].as_array().into_iter().flatten().filter_map(|t| t["name"].as_str()).collect();
+    probe.ensure(listed == tools, check, &exchange, format!("tools {tools:?}"), format!("tools {listed:?}"))?;
+    // Capabilities are what the server serves: tools and resources when it has some, never prompts.
+    let served = [("tools", !mcp.tools.is_empty()), ("resources", !mcp.resources.is_empty()), ("prompts", false)];
+    for (capability, enabled) in served {
         let got = &body["capabilities"][capability];
         probe.ensure(
             got == &Value::Bool(enabled),

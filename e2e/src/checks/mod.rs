@@ -10,6 +10,7 @@ pub mod browser;
 pub mod control;
 pub mod cors;
 pub mod discovery;
+pub mod mcp;
 pub mod observability;
 pub mod persistence;
 pub mod realtime;
@@ -437,6 +438,13 @@ fn suite() -> Vec<SuiteEntry> {
         reads(observability::metrics_agree_with_records).scoped(),
         reads(realtime::events_stream),
         reads(realtime::mcp_websocket),
+        reads(mcp::initialize_negotiates_versions),
+        reads(mcp::sessions_are_required_and_end),
+        reads(mcp::json_rpc_errors),
+        reads(mcp::tools_and_resources),
+        reads(mcp::scoped_tools_refuse_anonymous_callers),
+        reads(mcp::tools_run_their_routes).scoped(),
+        reads(mcp::foreign_origins_are_refused),
         writes(control::restore_pause_state).scoped(),
     ]
 }
@@ -458,7 +466,7 @@ pub const COVERED_ROUTES: &[&str] = &[
     "openapi_document",
     "api_reference",
     "events",
-    "mcp_socket",
+    "mcp",
 ];
 
 /// Runs every check against `base_url` and returns the passed checks, or the first failure.

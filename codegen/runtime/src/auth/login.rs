@@ -9,7 +9,7 @@ use super::session::{self, LoginState};
 use super::{cookie_value, jwt, webcrypto, AuthPolicy, Deployment, Principal};
 use crate::{ApiError, Redirect};
 
-fn random_token() -> Result<String, ApiError> {
+pub(crate) fn random_token() -> Result<String, ApiError> {
     let bytes = webcrypto::random_bytes(32).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }

@@ -14,6 +14,7 @@ use worker::Request;
 
 use crate::{ApiError, ErrorCode};
 
+pub(crate) use login::random_token;
 pub use login::{begin_login, complete_login, logout};
 
 /// One environment's authorization server and this worker's registration with it, from the spec.

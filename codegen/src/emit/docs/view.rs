@@ -22,6 +22,7 @@ pub struct Reference {
     pub groups: Vec<Group>,
     pub oauth: Option<OAuth>,
     pub cors: Option<Cors>,
+    pub mcp: Option<McpView>,
     /// An example error body, pretty JSON.
     pub error_example: String,
     pub types: Vec<Type>,
@@ -125,6 +126,40 @@ pub struct Cors {
     pub max_age: Option<u32>,
 }
 
+/// The MCP server: where it is served and what each tool runs.
+#[derive(Debug, Serialize)]
+pub struct McpView {
+    pub name: String,
+    pub version: String,
+    pub path: Option<String>,
+    pub protocol_versions: Vec<String>,
+    /// The path of the route that also takes WebSocket upgrades, if any.
+    pub websocket: bool,
+    pub tools: Vec<ToolView>,
+    pub resources: Vec<ResourceView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ToolView {
+    pub name: String,
+    pub title: String,
+    /// The route the tool runs: method, path and its anchor.
+    pub route: String,
+    pub route_anchor: String,
+    pub scopes: Vec<String>,
+    /// Annotation hints that are set, e.g. `read-only`.
+    pub hints: Vec<String>,
+    pub widget: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ResourceView {
+    pub uri: String,
+    pub name: String,
+    pub mime_type: String,
+    pub asset: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Type {
     pub name: String,
@@ -169,9 +204,64 @@ pub fn reference(model: &Model) -> Reference {
             expose_headers: cors.expose_headers.clone(),
             max_age: cors.max_age,
         }),
+        mcp: mcp_view(model),
         error_example: pretty(&error_example(model)),
         types: model.types.values().map(type_view).collect(),
     }
+}
+
+fn mcp_view(model: &Model) -> Option<McpView> {
+    let mcp = model.mcp.as_ref()?;
+    let route = model.routes.iter().find(|r| matches!(r.kind, RouteKind::Mcp { .. }));
+    let tools = mcp
+        .tools
+        .iter()
+        .map(|tool| {
+            let route = crate::emit::mcp::route_of(model, tool);
+            let hints = &tool.annotations;
+            let hint_names = [
+                (Some(hints.read_only), "read-only"),
+                (hints.destructive, "destructive"),
+                (hints.idempotent, "idempotent"),
+                (hints.open_world, "open-world"),
+            ];
+            ToolView {
+                name: tool.name.clone(),
+                title: tool.title.clone(),
+                route: format!(
+                    "{} {}",
+                    route.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "),
+                    route.path
+                ),
+                route_anchor: anchor("op", &route.id),
+                scopes: route.scopes.clone(),
+                hints: hint_names
+                    .iter()
+                    .filter(|(on, _)| *on == Some(true))
+                    .map(|(_, name)| (*name).to_owned())
+                    .collect(),
+                widget: tool.widget.clone(),
+            }
+        })
+        .collect();
+    Some(McpView {
+        name: mcp.name.clone(),
+        version: mcp.version.clone(),
+        path: mcp.path.clone(),
+        protocol_versions: mcp.protocol_versions.clone(),
+        websocket: route.is_some_and(|r| matches!(r.kind, RouteKind::Mcp { websocket: Some(_) })),
+        tools,
+        resources: mcp
+            .resources
+            .iter()
+            .map(|r| ResourceView {
+                uri: r.uri.clone(),
+                name: r.name.clone(),
+                mime_type: r.mime_type.clone(),
+                asset: r.asset.clone(),
+            })
+            .collect(),
+    })
 }
 
 /// Tagged routes in tag order, then untagged ones under "Other".
@@ -271,6 +361,18 @@ fn behaviour(kind: &RouteKind) -> Option<String> {
             "Upgrades the connection to a WebSocket: the request must carry `Upgrade: websocket` (every WebSocket \
              client sends it) and the server answers `101 Switching Protocols`."
         }
+        RouteKind::Mcp { websocket } => {
+            let upgrade = if websocket.is_some() {
+                " A GET with `Upgrade: websocket` opens the realtime JSON-RPC WebSocket instead."
+            } else {
+                ""
+            };
+            return Some(format!(
+                "The MCP server (Streamable HTTP): POST JSON-RPC messages, starting with `initialize`, whose answer \
+                 sets `Mcp-Session-Id`; send that header with every later request, and DELETE to end the session.\
+                 {upgrade} The MCP server section lists its tools."
+            ));
+        }
     };
     Some(text.to_owned())
 }
@@ -309,6 +411,7 @@ fn answer(model: &Model, route: &Route) -> Answer {
         }
         RouteKind::Sse { .. } => plain(200, Some("text/event-stream")),
         RouteKind::WebSocket { .. } => plain(101, None),
+        RouteKind::Mcp { .. } => plain(200, Some("application/json")),
     }
 }
 

@@ -3,6 +3,7 @@
 //! serde_json keeps insertion order (`preserve_order`), so every map is filled in a fixed order: the document
 //! reads top-down like the spec, and the same model always gives the same bytes.
 
+mod mcp;
 mod operations;
 mod schemas;
 
@@ -11,7 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::model::Model;
 
 pub use operations::{operation_id, OAUTH_SCHEME};
-pub use schemas::{format_name, ERROR_SCHEMA};
+pub use schemas::{field_schema, format_name, standalone, ERROR_SCHEMA};
 
 pub fn document(model: &Model) -> Value {
     let mut doc = Map::new();

@@ -2,6 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::mcp;
 use super::schemas::{self, ERROR_SCHEMA};
 use crate::model::OAuthStep;
 use crate::model::{DocumentKind, HttpMethod, Model, Param, Route, RouteKind};
@@ -29,9 +30,12 @@ pub fn operation(model: &Model, route: &Route, method: HttpMethod) -> Value {
         op.insert("description".into(), json!(description));
     }
     op.insert("operationId".into(), json!(operation_id(route, method)));
-    let parameters = parameters(route);
+    let parameters = parameters(route, method);
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
+    }
+    if matches!(route.kind, RouteKind::Mcp { .. }) && method == HttpMethod::Post {
+        op.insert("requestBody".into(), mcp::request_body());
     }
     if let Some(body) = &route.body {
         let mut request = Map::new();
@@ -42,16 +46,31 @@ pub fn operation(model: &Model, route: &Route, method: HttpMethod) -> Value {
         request.insert("required".into(), json!(true));
         op.insert("requestBody".into(), Value::Object(request));
     }
-    op.insert("responses".into(), Value::Object(responses(model, route)));
+    op.insert("responses".into(), Value::Object(responses(model, route, method)));
     if model.oauth.is_some() && !route.scopes.is_empty() {
         op.insert("security".into(), json!([{ OAUTH_SCHEME: route.scopes }]));
+    }
+    if let (Some(_), Some(mcp), RouteKind::Mcp { .. }) = (&model.oauth, &model.mcp, &route.kind) {
+        // Listing and open tools need no token; a tool bound to a scoped route needs that route's scopes.
+        let scopes = mcp::tool_scopes(model, mcp);
+        if method == HttpMethod::Post && !scopes.is_empty() {
+            op.insert("security".into(), json!([{}, { OAUTH_SCHEME: scopes }]));
+        }
     }
     Value::Object(op)
 }
 
-fn parameters(route: &Route) -> Vec<Value> {
+fn parameters(route: &Route, method: HttpMethod) -> Vec<Value> {
     let mut list: Vec<Value> = route.params.iter().map(parameter).collect();
-    if matches!(route.kind, RouteKind::WebSocket { .. }) {
+    if matches!(route.kind, RouteKind::Mcp { .. }) && method != HttpMethod::Get {
+        list.extend(mcp::headers(method));
+    }
+    let upgrade = match &route.kind {
+        RouteKind::WebSocket { .. } => true,
+        RouteKind::Mcp { websocket } => websocket.is_some() && method == HttpMethod::Get,
+        _ => false,
+    };
+    if upgrade {
         list.push(json!({
             "name": "Upgrade",
             "in": "header",
@@ -87,17 +106,22 @@ fn parameter(param: &Param) -> Value {
 
 /// The success answer for the route's kind, then every documented error, by status; a route with scopes
 /// also answers 401 and 403, which the generated scope check sends whatever the spec documents.
-fn responses(model: &Model, route: &Route) -> Map<String, Value> {
+fn responses(model: &Model, route: &Route, method: HttpMethod) -> Map<String, Value> {
     let mut responses = Map::new();
-    let (status, success) = success(model, route);
-    responses.insert(status.to_string(), success);
+    if matches!(route.kind, RouteKind::Mcp { .. }) && method != HttpMethod::Get {
+        responses.extend(mcp::success(method));
+    } else {
+        let (status, success) = success(model, route);
+        responses.insert(status.to_string(), success);
+    }
     for (status, description) in &route.errors {
+        let schema = match (&route.kind, status) {
+            (RouteKind::Mcp { .. }, 400) => mcp::bad_request_schema(schemas::reference(ERROR_SCHEMA)),
+            _ => schemas::reference(ERROR_SCHEMA),
+        };
         responses.insert(
             status.to_string(),
-            json!({
-                "description": description,
-                "content": { "application/json": { "schema": schemas::reference(ERROR_SCHEMA) } },
-            }),
+            json!({ "description": description, "content": { "application/json": { "schema": schema } } }),
         );
     }
     if !route.scopes.is_empty() {
@@ -189,7 +213,8 @@ fn success(model: &Model, route: &Route) -> (u16, Value) {
                 },
             }),
         ),
-        RouteKind::WebSocket { .. } => (
+        // An MCP route's GET is its WebSocket upgrade; its POST and DELETE are described by `mcp::success`.
+        RouteKind::WebSocket { .. } | RouteKind::Mcp { .. } => (
             101,
             json!({
                 "description": "Switching Protocols: the connection becomes a WebSocket. \

@@ -1,5 +1,7 @@
 //! `components.schemas`: one JSON Schema (2020-12, as OpenAPI 3.1 uses) per model type, plus `Error`.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Map, Value};
 
 use crate::emit::examples::json_number;
@@ -10,7 +12,7 @@ pub const ERROR_SCHEMA: &str = "Error";
 
 /// A `$ref` to a component schema.
 pub fn reference(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
+    json!({ "$ref": format!("{COMPONENT_PREFIX}{name}") })
 }
 
 /// Every model type by name, then `Error`.
@@ -22,6 +24,51 @@ pub fn components(model: &Model) -> Map<String, Value> {
     schemas.insert(ERROR_SCHEMA.to_owned(), error_schema());
     schemas
 }
+
+/// The schema of one model type as a document of its own (an MCP tool's input or output): the type's
+/// component schema, with every type it refers to, transitively, under `$defs`. It is built from the very
+/// component schemas OpenAPI publishes, only with `#/$defs/` references, so the two cannot disagree.
+pub fn standalone(model: &Model, name: &str) -> Value {
+    let mut pending = vec![name.to_owned()];
+    let mut defs: BTreeMap<String, Value> = BTreeMap::new();
+    while let Some(next) = pending.pop() {
+        let Some(def) = model.type_def(&next) else { continue };
+        let mut schema = type_schema(def);
+        rewrite_references(&mut schema, &mut |referenced| {
+            if referenced != name && !defs.contains_key(referenced) && !pending.iter().any(|p| p == referenced) {
+                pending.push(referenced.to_owned());
+            }
+        });
+        defs.insert(next, schema);
+    }
+    let mut root = match defs.remove(name) {
+        Some(Value::Object(root)) => root,
+        _ => Map::new(),
+    };
+    if !defs.is_empty() {
+        root.insert("$defs".into(), Value::Object(defs.into_iter().collect()));
+    }
+    Value::Object(root)
+}
+
+/// Points every component reference at `#/$defs/`, telling `seen` each type referred to.
+fn rewrite_references(schema: &mut Value, seen: &mut impl FnMut(&str)) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get_mut("$ref") {
+                if let Some(name) = target.strip_prefix(COMPONENT_PREFIX) {
+                    seen(name);
+                    *target = format!("#/$defs/{name}");
+                }
+            }
+            map.values_mut().for_each(|value| rewrite_references(value, seen));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|value| rewrite_references(value, seen)),
+        _ => {}
+    }
+}
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 /// `type` and `description` first, so each schema reads like its spec entry.
 fn type_schema(def: &TypeDef) -> Value {

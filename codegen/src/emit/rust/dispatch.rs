@@ -228,11 +228,13 @@ fn handler(model: &Model, route: &Route) -> TokenStream {
         RouteKind::Document(kind) => document(model, *kind),
         RouteKind::OAuth(step) => oauth(route, *step),
         RouteKind::Sse { binding } | RouteKind::WebSocket { binding } => forward(binding),
+        RouteKind::Mcp { websocket } => mcp(websocket.as_deref()),
     };
     let body = quote! { #authorize #body };
-    let uses_service = matches!(route.kind, RouteKind::Json | RouteKind::Redirect);
+    let uses_service = matches!(route.kind, RouteKind::Json | RouteKind::Redirect | RouteKind::Mcp { .. });
     let service_arg = if uses_service { quote!(service) } else { quote!(_service) };
-    let incoming_arg = if route.body.is_some() { quote!(mut incoming) } else { quote!(incoming) };
+    let reads_body = route.body.is_some() || matches!(route.kind, RouteKind::Mcp { .. });
+    let incoming_arg = if reads_body { quote!(mut incoming) } else { quote!(incoming) };
     let doc = format!(" `{}`: {}", route.path, route.summary);
     quote! {
         #[doc = #doc]
@@ -349,6 +351,30 @@ fn oauth(route: &Route, step: OAuthStep) -> TokenStream {
                 ::core::result::Result::Ok(Outcome::Fresh(response))
             }
         }
+    }
+}
+
+/// The MCP server: a WebSocket upgrade goes to the Durable Object; everything else is read (the body
+/// before anything borrows the request) and answered by the runtime through the generated `Host`.
+fn mcp(websocket: Option<&str>) -> TokenStream {
+    let upgrade = websocket.map(|binding| {
+        let shared = format_ident!("{}_shared", snake_case(binding));
+        quote! {
+            if ::codegen_runtime::mcp::is_websocket_upgrade(&incoming.request)? {
+                let stub = incoming.bindings.#shared()?;
+                let response = stub.fetch_with_request(incoming.request).await?;
+                return ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?));
+            }
+        }
+    });
+    quote! {
+        #upgrade
+        ::codegen_runtime::mcp::check_origin(incoming.origin, &CORS, incoming.bindings.current_environment().origin())?;
+        let env = incoming.bindings.env();
+        let exchange = ::codegen_runtime::mcp::read(&mut incoming.request, env, &super::mcp::SERVER).await?;
+        let host = super::mcp::Host { service, context: incoming.context(::core::option::Option::None) };
+        let response = exchange.answer(env, &super::mcp::SERVER, &host).await?;
+        ::core::result::Result::Ok(Outcome::Fresh(response))
     }
 }
 

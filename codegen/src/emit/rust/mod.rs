@@ -5,6 +5,7 @@ mod auth;
 mod bindings;
 mod dispatch;
 mod documents;
+mod mcp;
 mod params;
 mod service;
 mod types;
@@ -16,12 +17,14 @@ use quote::quote;
 use super::{Layout, REGENERATE_COMMAND};
 use crate::model::Model;
 
+pub use mcp::{RESOURCES_JSON, TOOLS_JSON};
+
 /// Files under `generated/rust/`, by relative path.
 pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
     let header = header(layout);
     let auth = auth::render(model);
     let mut files = vec![
-        ("mod.rs", module_root(auth.is_some())),
+        ("mod.rs", module_root(auth.is_some(), model.mcp.is_some())),
         ("types.rs", types::render(model)),
         ("params.rs", params::render(model)),
         ("service.rs", service::render(model)),
@@ -31,6 +34,9 @@ pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
     ];
     if let Some(auth) = auth {
         files.push(("auth.rs", auth));
+    }
+    if let Some(server) = &model.mcp {
+        files.push(("mcp.rs", mcp::render(model, server)));
     }
     files.into_iter().map(|(name, tokens)| (name.to_owned(), format!("{header}{}", format(tokens)))).collect()
 }
@@ -42,10 +48,15 @@ fn header(layout: &Layout) -> String {
     )
 }
 
-fn module_root(with_auth: bool) -> TokenStream {
+fn module_root(with_auth: bool, with_mcp: bool) -> TokenStream {
     let auth = with_auth.then(|| {
         quote!(
             pub mod auth;
+        )
+    });
+    let mcp = with_mcp.then(|| {
+        quote!(
+            pub mod mcp;
         )
     });
     quote! {
@@ -64,6 +75,7 @@ fn module_root(with_auth: bool) -> TokenStream {
         pub mod bindings;
         pub mod dispatch;
         pub mod documents;
+        #mcp
         pub mod params;
         pub mod service;
         pub mod types;

@@ -13,6 +13,8 @@ pub mod dispatch;
 
 pub mod documents;
 
+pub mod mcp;
+
 pub mod params;
 
 pub mod service;

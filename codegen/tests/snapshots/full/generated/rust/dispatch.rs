@@ -249,6 +249,22 @@ async fn route<S: Service>(
             }
         }
 
+        ["mcp"] => {
+            match method {
+                Method::Post => handle_mcp(service, incoming).await,
+                Method::Delete => handle_mcp(service, incoming).await,
+                Method::Options => preflight(&incoming, "POST, DELETE, OPTIONS"),
+                other => {
+                    ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::method_not_allowed(
+                            other.as_ref(),
+                            "POST, DELETE, OPTIONS",
+                        ),
+                    )
+                }
+            }
+        }
+
         ["openapi.json"] => {
             match method {
                 Method::Get => handle_openapi_document(service, incoming).await,
@@ -536,6 +552,32 @@ async fn handle_room_events<S: Service>(
     ::core::result::Result::Ok(
         Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
     )
+}
+
+/// `/mcp`: MCP server
+async fn handle_mcp<S: Service>(
+    service: &S,
+    mut incoming: Incoming<'_>,
+) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    ::codegen_runtime::mcp::check_origin(
+        incoming.origin,
+        &CORS,
+        incoming.bindings.current_environment().origin(),
+    )?;
+    let env = incoming.bindings.env();
+    let exchange = ::codegen_runtime::mcp::read(
+            &mut incoming.request,
+            env,
+            &super::mcp::SERVER,
+        )
+        .await?;
+    let host = super::mcp::Host {
+        service,
+        context: incoming.context(::core::option::Option::None),
+    };
+
+    let response = exchange.answer(env, &super::mcp::SERVER, &host).await?;
+    ::core::result::Result::Ok(Outcome::Fresh(response))
 }
 
 /// `/ws`: A counter over WebSocket
