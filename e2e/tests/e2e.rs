@@ -28,7 +28,7 @@ use e2e::checks::auth::{
     set_cookie_value,
 };
 use e2e::checks::broadcast::every_subscriber_receives_the_same_broadcasts;
-use e2e::checks::browser::{artifacts_dir, png_size, run_dashboard_script, DashboardRun};
+use e2e::checks::browser::{artifacts_dir, png_size, run_browser_script, run_dashboard_script, DashboardRun};
 use e2e::checks::control::{
     apply_control, apply_control_body, expect_applied, expect_control_recorded, post_test_flow, random_uuid,
     start_test_flow, UNREACHABLE_MCP_ENDPOINT,
@@ -95,6 +95,7 @@ const STEPS: &[(&str, Step)] = &[
     ("MCP WebSocket speaks JSON-RPC", websocket_speaks_json_rpc),
     ("MCP Python SDK drives every tool", mcp_python_sdk_drives_every_tool),
     ("MCP Inspector CLI lists, calls and reads", mcp_inspector_lists_calls_and_reads),
+    ("the MCP widget renders tool results", mcp_widget_renders_tool_results),
     ("every subscriber receives the same broadcasts", every_subscriber_receives_the_same),
     ("the dashboard in a browser", dashboard_in_a_browser),
     // Last: it restarts the runtime.
@@ -1328,4 +1329,24 @@ fn mcp_inspector_lists_calls_and_reads(context: &Context) -> CheckResult {
     }
     println!("ok   {check}");
     Ok(())
+}
+
+/// The Apps SDK widget, read from the MCP server, rendering real tool results in Chromium the way ChatGPT
+/// hands them over; a screenshot is left in the artifacts folder.
+fn mcp_widget_renders_tool_results(context: &Context) -> CheckResult {
+    let (url, _, widget) = mcp_target(context);
+    let screenshot = artifacts_dir().join("widget.png");
+    let _ = std::fs::remove_file(&screenshot);
+    let token = context.expect.bearer_token.clone().unwrap_or_default();
+    let path = screenshot.display().to_string();
+    let settings =
+        [("E2E_MCP_URL", url.as_str()), ("E2E_TOKEN", &token), ("E2E_WIDGET_URI", &widget), ("E2E_SCREENSHOT", &path)];
+    let output = run_browser_script("the MCP widget in Chromium", "widget", &settings)?;
+    print!("{output}");
+    let check = "the widget screenshot";
+    let bytes = std::fs::read(&screenshot).unwrap_or_default();
+    match png_size(&bytes) {
+        Some((width, height)) if width >= 320 && height >= 200 => Ok(()),
+        other => Err(client_failure(check, &url, "a PNG screenshot", format!("{other:?} from {path}"))),
+    }
 }

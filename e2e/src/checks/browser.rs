@@ -40,10 +40,23 @@ pub struct DashboardRun<'a> {
     pub screenshot: &'a Path,
 }
 
-/// Runs the script; returns its output when it passes.
+/// Runs the dashboard script; returns its output when it passes.
 pub fn run_dashboard_script(run: &DashboardRun) -> CheckResult<String> {
-    let check = "the dashboard in Chromium";
-    let script = paths::repo_root().join("e2e").join("ui").join("dashboard.mjs");
+    let screenshot = run.screenshot.display().to_string();
+    let settings = [
+        ("E2E_BASE_URL", run.base_url),
+        ("E2E_ORIGIN", run.origin),
+        ("E2E_TOKEN", run.token),
+        ("E2E_SESSION_COOKIE", run.session_cookie),
+        ("E2E_SCREENSHOT", screenshot.as_str()),
+    ];
+    run_browser_script("the dashboard in Chromium", "dashboard", &settings)
+}
+
+/// Runs `e2e/ui/<name>.mjs` with `settings` as environment variables (and `E2E_CHROMIUM`); its output
+/// goes to `<artifacts>/<name>.log` and is returned when it passes.
+pub fn run_browser_script(check: &str, name: &str, settings: &[(&str, &str)]) -> CheckResult<String> {
+    let script = paths::repo_root().join("e2e").join("ui").join(format!("{name}.mjs"));
     let node = paths::node_bin_dir().join("node");
     let fail = |expected: &str, got: String, output: &str| {
         failure(check, "node", &script.display().to_string(), expected, got, output)
@@ -58,7 +71,7 @@ pub fn run_dashboard_script(run: &DashboardRun) -> CheckResult<String> {
     let artifacts = artifacts_dir();
     fs::create_dir_all(&artifacts)
         .map_err(|e| fail("a folder for artifacts", format!("{}: {e}", artifacts.display()), ""))?;
-    let output_path = artifacts.join("dashboard.log");
+    let output_path = artifacts.join(format!("{name}.log"));
     let output = File::create(&output_path)
         .map_err(|e| fail("an output file", format!("{}: {e}", output_path.display()), ""))?;
     let output_for_stderr = output.try_clone().map_err(|e| fail("an output file", e.to_string(), ""))?;
@@ -67,11 +80,7 @@ pub fn run_dashboard_script(run: &DashboardRun) -> CheckResult<String> {
     command
         .arg(&script)
         .current_dir(paths::repo_root())
-        .env("E2E_BASE_URL", run.base_url)
-        .env("E2E_ORIGIN", run.origin)
-        .env("E2E_TOKEN", run.token)
-        .env("E2E_SESSION_COOKIE", run.session_cookie)
-        .env("E2E_SCREENSHOT", run.screenshot)
+        .envs(settings.iter().copied())
         .env("E2E_CHROMIUM", CHROMIUM)
         .stdin(Stdio::null())
         .stdout(output)
