@@ -9,6 +9,7 @@ mod names;
 mod oauth;
 mod raw;
 mod routes;
+mod test_flows;
 mod types;
 mod values;
 
@@ -55,9 +56,11 @@ pub fn validate(spec: &Spec, locations: &LocationIndex<'_>) -> Result<Model, Dia
     let environments = environments::check_environments(&mut check, spec, &bindings);
     let types = types::check_types(&mut check, &spec.types);
     let routes = routes::check_routes(&mut check, spec, &types, &bindings, oauth.as_ref());
+    let test_flows =
+        spec.test_flows.as_ref().map(|flows| test_flows::check_test_flows(&mut check, spec, flows, &types));
 
     if check.diagnostics.is_empty() {
-        Ok(Model { worker, api, cors, oauth, mcp, bindings, migrations, environments, types, routes })
+        Ok(Model { worker, api, cors, oauth, mcp, bindings, migrations, environments, types, routes, test_flows })
     } else {
         let mut diagnostics = check.diagnostics;
         diagnostics.sort();

@@ -77,6 +77,7 @@ pub fn control(db: &Db, command: ControlCommand) -> Result<Changed<ControlResult
         started_at: clock::rfc3339(started),
         duration_ms: clock::elapsed_ms(started, finished),
         status: SpanStatus::Ok,
+        run_id: None,
     };
     db.record_span(&span)?;
     events.extend([DashboardEvent::Control(reply.clone()), DashboardEvent::Log(entry), DashboardEvent::Span(span)]);

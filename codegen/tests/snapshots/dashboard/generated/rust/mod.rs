@@ -17,4 +17,8 @@ pub mod params;
 
 pub mod service;
 
+pub mod streams;
+
+pub mod test_flows;
+
 pub mod types;
