@@ -8,9 +8,11 @@ pub mod auth;
 pub mod control;
 pub mod cors;
 pub mod discovery;
+pub mod event_log;
 pub mod observability;
 pub mod realtime;
 pub mod system;
+pub mod test_flows;
 
 use std::fmt;
 
