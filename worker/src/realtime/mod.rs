@@ -28,8 +28,9 @@ use crate::store::{
 };
 use commands::Changed;
 
-/// One instance ("shared") holds every record; the WebSocket handlers are exported for hibernation.
-#[durable_object(websocket)]
+/// One instance ("shared") holds every record. Without an argument the attribute exports every handler:
+/// the hibernating WebSocket ones and `alarm`, which recovers runs (nothing calls `connect`).
+#[durable_object]
 pub struct RealtimeSession {
     hub: Rc<Hub>,
     env: Env,

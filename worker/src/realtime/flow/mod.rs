@@ -10,12 +10,12 @@ mod event_stream;
 mod mcp;
 mod records;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use futures_channel::oneshot;
 use futures_util::future::{self, Either};
 use worker::{AbortController, Delay};
 
@@ -30,18 +30,24 @@ use records::{Step, StepOutcome};
 /// Extra time the recovery alarm allows beyond a run's longest possible duration.
 const RECOVERY_MARGIN_MS: i64 = 30_000;
 
-/// The runs this instance is executing, each with the sender that cancels it.
+/// How often a step in flight looks whether its run was cancelled.
+const CANCEL_CHECK_EVERY: Duration = Duration::from_millis(100);
+
+/// The runs this instance is executing, each with the flag that cancels it.
+///
+/// A flag the run polls from its own timers, rather than a channel that wakes it: a run's requests belong
+/// to the request that queued it, and a wake-up from the `cancel_run` request would continue the run (and
+/// abort its fetch) on behalf of that other request, which the runtime refuses for I/O.
 #[derive(Default)]
 pub struct ActiveRuns {
-    cancels: RefCell<BTreeMap<String, oneshot::Sender<()>>>,
+    cancels: RefCell<BTreeMap<String, Rc<Cell<bool>>>>,
 }
 
 impl ActiveRuns {
     /// Stops the run's in-flight step, if this instance is executing it.
     pub fn cancel(&self, run_id: &str) {
-        if let Some(cancel) = self.cancels.borrow_mut().remove(run_id) {
-            // The run may have just ended and dropped its receiver; then there is nothing to stop.
-            let _ = cancel.send(());
+        if let Some(cancelled) = self.cancels.borrow_mut().remove(run_id) {
+            cancelled.set(true);
         }
     }
 
@@ -49,14 +55,14 @@ impl ActiveRuns {
         self.cancels.borrow().contains_key(run_id)
     }
 
-    fn register(&self, run_id: &str) -> Option<oneshot::Receiver<()>> {
+    fn register(&self, run_id: &str) -> Option<Rc<Cell<bool>>> {
         let mut cancels = self.cancels.borrow_mut();
         if cancels.contains_key(run_id) {
             return None;
         }
-        let (sender, receiver) = oneshot::channel();
-        cancels.insert(run_id.to_owned(), sender);
-        Some(receiver)
+        let cancelled = Rc::new(Cell::new(false));
+        cancels.insert(run_id.to_owned(), Rc::clone(&cancelled));
+        Some(cancelled)
     }
 
     fn forget(&self, run_id: &str) {
@@ -105,7 +111,7 @@ pub fn recover(hub: &Rc<Hub>) -> Vec<Run> {
     still_active
 }
 
-async fn execute(hub: &Hub, run: &Run, mut cancelled: oneshot::Receiver<()>) {
+async fn execute(hub: &Hub, run: &Run, cancelled: Rc<Cell<bool>>) {
     let Ok(db) = hub.db() else { return };
     let run = match records::begin(db, run) {
         Ok(Some((running, events))) => {
@@ -125,11 +131,11 @@ async fn execute(hub: &Hub, run: &Run, mut cancelled: oneshot::Receiver<()>) {
     let mut session = McpSession::new(&run.endpoint);
     for step in test_flows::steps(run.workflow) {
         // A cancel that arrived as the previous step completed is seen here, before anything is sent.
-        if !matches!(cancelled.try_recv(), Ok(None)) {
+        if cancelled.get() {
             return;
         }
         let started = clock::now();
-        let outcome = perform(&mut session, *step, &mut cancelled).await;
+        let outcome = perform(&mut session, *step, &cancelled).await;
         let record =
             Step { run: &run, trace_id: &trace_id, method: step.method(), started, finished: clock::now(), outcome };
         hub.record(records::step(db, &record));
@@ -149,12 +155,17 @@ async fn execute(hub: &Hub, run: &Run, mut cancelled: oneshot::Receiver<()>) {
 
 /// One step, raced against the step timeout and a cancel. The step's request is aborted when either wins,
 /// and after a success too, so a server that keeps its event stream open does not hold the connection.
-async fn perform(session: &mut McpSession, step: McpStep, cancelled: &mut oneshot::Receiver<()>) -> StepOutcome {
+async fn perform(session: &mut McpSession, step: McpStep, cancelled: &Cell<bool>) -> StepOutcome {
     let controller = AbortController::default();
     let signal = controller.signal();
     let call = Box::pin(session.call(step, &signal));
     let timeout = Box::pin(Delay::from(STEP_TIMEOUT));
-    let outcome = match future::select(future::select(call, timeout), cancelled).await {
+    let cancel = Box::pin(async {
+        while !cancelled.get() {
+            Delay::from(CANCEL_CHECK_EVERY).await;
+        }
+    });
+    let outcome = match future::select(future::select(call, timeout), cancel).await {
         Either::Left((Either::Left((Ok(found), _)), _)) => StepOutcome::Succeeded(found),
         Either::Left((Either::Left((Err(problem), _)), _)) => StepOutcome::Failed(problem),
         Either::Left((Either::Right(_), _)) => {
