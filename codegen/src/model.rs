@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 pub use crate::spec::{
-    BearerMethod, DocumentKind, DurableObjectStorage, HttpMethod, KvNamespaceIds, NotFoundHandling, StringFormat,
+    BearerMethod, DocumentKind, DurableObjectStorage, EndpointScheme, HttpMethod, KvNamespaceIds, NotFoundHandling,
+    StringFormat,
 };
 
 #[derive(Debug, Clone)]
@@ -21,6 +22,7 @@ pub struct Model {
     pub environments: Vec<Environment>,
     pub types: BTreeMap<String, TypeDef>,
     pub routes: Vec<Route>,
+    pub test_flows: Option<TestFlows>,
 }
 
 #[derive(Debug, Clone)]
@@ -337,6 +339,8 @@ pub enum RouteKind {
     /// Server-Sent Events handed to the named Durable Object binding.
     Sse {
         binding: String,
+        /// Seconds between keep-alive comments on an idle stream.
+        heartbeat_seconds: u32,
     },
     /// A WebSocket handed to the named Durable Object binding.
     WebSocket {
@@ -390,6 +394,88 @@ pub struct Response {
     pub status: u16,
     pub ty: String,
     pub description: Option<String>,
+}
+
+/// Diagnostic test flows: the steps of each workflow and where flows may go.
+#[derive(Debug, Clone)]
+pub struct TestFlows {
+    /// The enum type whose values name the workflows.
+    pub workflow_type: String,
+    pub protocol_version: String,
+    pub step_timeout_seconds: u32,
+    /// Every value of the workflow enum with its steps, in the enum's order.
+    pub workflows: Vec<Workflow>,
+    /// The rules of every environment, in the model's environment order.
+    pub endpoints: Vec<(String, EndpointRules)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    pub name: String,
+    pub steps: Vec<McpMethod>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointRules {
+    pub schemes: Vec<EndpointScheme>,
+    pub allow_loopback: bool,
+    pub allow_private: bool,
+}
+
+/// The MCP methods a test-flow step may call: the handshake and the requests that take no arguments, so
+/// a step needs nothing but its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum McpMethod {
+    Initialize,
+    Initialized,
+    Ping,
+    ToolsList,
+    ResourcesList,
+    ResourceTemplatesList,
+    PromptsList,
+}
+
+impl McpMethod {
+    pub const ALL: [McpMethod; 7] = [
+        McpMethod::Initialize,
+        McpMethod::Initialized,
+        McpMethod::Ping,
+        McpMethod::ToolsList,
+        McpMethod::ResourcesList,
+        McpMethod::ResourceTemplatesList,
+        McpMethod::PromptsList,
+    ];
+
+    /// The JSON-RPC method name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            McpMethod::Initialize => "initialize",
+            McpMethod::Initialized => "notifications/initialized",
+            McpMethod::Ping => "ping",
+            McpMethod::ToolsList => "tools/list",
+            McpMethod::ResourcesList => "resources/list",
+            McpMethod::ResourceTemplatesList => "resources/templates/list",
+            McpMethod::PromptsList => "prompts/list",
+        }
+    }
+
+    /// Whether the method is a notification, sent without an id and never answered.
+    pub fn is_notification(self) -> bool {
+        self == McpMethod::Initialized
+    }
+
+    pub fn from_name(name: &str) -> Option<McpMethod> {
+        McpMethod::ALL.into_iter().find(|method| method.as_str() == name)
+    }
+}
+
+impl EndpointScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointScheme::Http => "http",
+            EndpointScheme::Https => "https",
+        }
+    }
 }
 
 impl BearerMethod {

@@ -40,6 +40,10 @@ pub struct Spec {
     pub types: BTreeMap<String, TypeSpec>,
     /// The HTTP routes the worker answers.
     pub routes: Vec<RouteSpec>,
+    /// Diagnostic test flows against MCP servers: the steps of each workflow and the endpoints each
+    /// environment lets a flow reach.
+    #[serde(default)]
+    pub test_flows: Option<TestFlowsSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -574,8 +578,9 @@ pub enum RouteKindSpec {
     /// Ends the session named by the session cookie or an `X-Session-Id` header, and clears the cookie.
     #[serde(rename = "oauth-logout")]
     OauthLogout,
-    /// Server-Sent Events, served by the named Durable Object binding.
-    Sse(String),
+    /// Server-Sent Events, served by the named Durable Object binding: its name, or the binding with stream
+    /// settings.
+    Sse(SseKindSpec),
     /// A WebSocket, served by the named Durable Object binding.
     Websocket(String),
     /// The MCP server of the `mcp` section over Streamable HTTP (POST, DELETE); a GET that asks for a
@@ -622,4 +627,93 @@ pub struct ResponseSpec {
     pub ty: String,
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// An event stream's Durable Object binding, alone or with its settings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SseKindSpec {
+    /// The binding's name; the settings keep their defaults.
+    Binding(String),
+    Stream(SseStreamSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SseStreamSpec {
+    /// The Durable Object binding that serves the stream.
+    pub binding: String,
+    /// Seconds between the comment lines that keep an idle stream open through proxies.
+    #[serde(default = "default_heartbeat_seconds")]
+    pub heartbeat_seconds: u32,
+}
+
+fn default_heartbeat_seconds() -> u32 {
+    30
+}
+
+impl SseKindSpec {
+    pub fn binding(&self) -> &str {
+        match self {
+            Self::Binding(binding) | Self::Stream(SseStreamSpec { binding, .. }) => binding,
+        }
+    }
+
+    pub fn heartbeat_seconds(&self) -> u32 {
+        match self {
+            Self::Binding(_) => default_heartbeat_seconds(),
+            Self::Stream(stream) => stream.heartbeat_seconds,
+        }
+    }
+}
+
+/// Diagnostic test flows: a run calls an MCP server's methods over Streamable HTTP, one traced step each.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestFlowsSpec {
+    /// The declared enum type whose values name the workflows, e.g. `Workflow`.
+    pub workflow_type: String,
+    /// MCP protocol version a flow offers in `initialize` (YYYY-MM-DD), e.g. 2025-06-18.
+    pub protocol_version: String,
+    /// Seconds one step may take before it fails.
+    #[serde(default = "default_step_timeout")]
+    pub step_timeout_seconds: u32,
+    /// The MCP methods each workflow calls, in order, by workflow name. Every workflow starts with
+    /// `initialize` and `notifications/initialized`.
+    pub workflows: BTreeMap<String, Vec<String>>,
+    /// Which endpoints a flow may reach, for every environment by name.
+    pub endpoints: BTreeMap<String, EndpointRulesSpec>,
+}
+
+fn default_step_timeout() -> u32 {
+    10
+}
+
+/// The endpoints one environment lets a test flow reach. Link-local addresses (cloud metadata services
+/// among them), unspecified and multicast addresses are never reachable.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointRulesSpec {
+    /// URL schemes a flow may use.
+    #[serde(default = "default_endpoint_schemes")]
+    pub schemes: Vec<EndpointScheme>,
+    /// Allows loopback addresses (127.0.0.0/8, ::1) and `localhost` names; only the default environment
+    /// may, for local servers under test.
+    #[serde(default)]
+    pub allow_loopback: bool,
+    /// Allows private-network addresses (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10,
+    /// fc00::/7); only the default environment may.
+    #[serde(default)]
+    pub allow_private: bool,
+}
+
+fn default_endpoint_schemes() -> Vec<EndpointScheme> {
+    vec![EndpointScheme::Https]
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum EndpointScheme {
+    Http,
+    Https,
 }

@@ -350,8 +350,8 @@ fn route_kind_without_binding() {
     assert_report(
         &spec,
         r#"
-spec.yaml:71:12: error at routes[2].kind.sse: expected a string, found an empty value
-    help: write text, quoted if it would otherwise read as a number or boolean
+spec.yaml:71:12: error at routes[2].kind.sse: expected a string or a mapping with `binding`, found an empty value
+    help: write one of the accepted forms
 1 error in spec.yaml
 "#,
     );
@@ -1318,6 +1318,181 @@ spec.yaml:67:5: error at routes[2].id: route id `get_health` is already used by 
 spec.yaml:70:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
     help: did you mean `REALTIME`? (expected one of: REALTIME)
 10 errors in spec.yaml
+"#,
+    );
+}
+
+/// A `test_flows` section for `VALID`, whose `Workflow` enum `WORKFLOW_TYPE` adds.
+const TEST_FLOWS: &str = "test_flows:
+  workflow_type: Workflow
+  protocol_version: \"2025-06-18\"
+  workflows:
+    handshake: [initialize, notifications/initialized]
+    full: [initialize, notifications/initialized, ping, tools/list]
+  endpoints:
+    dev: {schemes: [http, https], allow_loopback: true}
+    production: {}
+";
+
+const WORKFLOW_TYPE: (&str, &str) = (
+    "  Status:\n    enum: [ok, degraded]\n",
+    "  Status:\n    enum: [ok, degraded]\n  Workflow:\n    enum: [handshake, full]\n",
+);
+
+/// `VALID` with the workflow enum, `TEST_FLOWS` and each `(from, to)` applied to the test-flows section.
+fn with_test_flows(changes: &[(&str, &str)]) -> String {
+    let mut flows = TEST_FLOWS.to_owned();
+    for (from, to) in changes {
+        assert_eq!(flows.matches(from).count(), 1, "{from:?} should occur exactly once in the section");
+        flows = flows.replacen(from, to, 1);
+    }
+    format!("{}{flows}", with(&[WORKFLOW_TYPE]))
+}
+
+#[test]
+fn the_valid_test_flows_are_valid() {
+    let model = codegen::load::load(&with_test_flows(&[])).unwrap_or_else(|d| panic!("{}", d.render("spec.yaml")));
+    let flows = model.test_flows.expect("the section is kept");
+    let names: Vec<&str> = flows.workflows.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["handshake", "full"], "workflows follow the enum's order");
+    assert_eq!(flows.step_timeout_seconds, 10, "the default step timeout");
+    let production = &flows.endpoints.iter().find(|(name, _)| name == "production").expect("production").1;
+    assert_eq!(production.schemes, [codegen::model::EndpointScheme::Https], "https only by default");
+    assert!(!production.allow_loopback && !production.allow_private);
+}
+
+/// Workflows are the enum's values exactly, each step a known MCP method after the handshake.
+#[test]
+fn test_flow_workflows_follow_the_enum_and_mcp() {
+    let spec = with_test_flows(&[
+        ("    handshake: [initialize, notifications/initialized]\n", "    handshak: [initialize, initialized]\n"),
+        (
+            "    full: [initialize, notifications/initialized, ping, tools/list]\n",
+            "    full: [notifications/initialized, initialize, tools/call]\n    extra: []\n",
+        ),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:78:3: error at test_flows.workflows: the workflow `handshake` of `Workflow` has no steps
+    help: add `handshake: [initialize, notifications/initialized, ...]`
+spec.yaml:79:5: error at test_flows.workflows.handshak: `handshak` is not a value of the enum `Workflow`
+    help: did you mean `handshake`? (expected one of: handshake, full)
+spec.yaml:79:28: error at test_flows.workflows.handshak[1]: `initialized` is not an MCP method a test flow can call
+    help: did you mean `notifications/initialized`?; methods that need arguments (tools/call, resources/read) cannot be steps
+spec.yaml:80:51: error at test_flows.workflows.full[2]: `tools/call` is not an MCP method a test flow can call
+    help: did you mean `tools/list`? (expected one of: initialize, notifications/initialized, ping, tools/list, resources/list, resources/templates/list, prompts/list); methods that need arguments (tools/call, resources/read) cannot be steps
+spec.yaml:81:5: error at test_flows.workflows.extra: `extra` is not a value of the enum `Workflow`
+    help: expected one of: handshake, full
+spec.yaml:81:5: error at test_flows.workflows.extra: the workflow has no steps
+    help: list its steps, e.g. `[initialize, notifications/initialized]`
+6 errors in spec.yaml
+"#,
+    );
+}
+
+/// The handshake opens every workflow, once.
+#[test]
+fn test_flow_steps_start_with_the_handshake() {
+    let spec = with_test_flows(&[
+        ("    handshake: [initialize, notifications/initialized]\n", "    handshake: [initialize, ping]\n"),
+        (
+            "    full: [initialize, notifications/initialized, ping, tools/list]\n",
+            "    full: [initialize, notifications/initialized, ping, initialize]\n",
+        ),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:79:29: error at test_flows.workflows.handshake[1]: step 2 must be `notifications/initialized`
+    help: start the workflow with `initialize, notifications/initialized`: MCP requires the handshake before any other request, and once per session
+spec.yaml:80:57: error at test_flows.workflows.full[3]: `initialize` is repeated
+    help: start the workflow with `initialize, notifications/initialized`: MCP requires the handshake before any other request, and once per session
+2 errors in spec.yaml
+"#,
+    );
+}
+
+/// The workflow type is a declared enum; the version is a date; the timeout is bounded.
+#[test]
+fn test_flow_settings() {
+    let spec = with_test_flows(&[
+        ("  workflow_type: Workflow\n", "  workflow_type: Health\n  step_timeout_seconds: 0\n"),
+        ("  protocol_version: \"2025-06-18\"\n", "  protocol_version: latest\n"),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:76:3: error at test_flows.workflow_type: `Health` is an object type, not an enum
+    help: name the enum type whose values are the workflow names, e.g. `Workflow: {enum: [handshake, full]}`
+spec.yaml:77:3: error at test_flows.step_timeout_seconds: a step timeout of 0 seconds is out of range
+    help: use 1 to 120 seconds; a step is one HTTP request
+spec.yaml:78:3: error at test_flows.protocol_version: `latest` is not an MCP protocol version
+    help: MCP protocol versions are dates (YYYY-MM-DD), e.g. 2025-06-18
+3 errors in spec.yaml
+"#,
+    );
+    let spec = with_test_flows(&[("  workflow_type: Workflow\n", "  workflow_type: Workflow2\n")]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:76:3: error at test_flows.workflow_type: `Workflow2` is not a declared type
+    help: did you mean `Workflow`? (expected one of: Status, Workflow)
+1 error in spec.yaml
+"#,
+    );
+}
+
+/// Every environment has endpoint rules, and only the default one may relax them.
+#[test]
+fn test_flow_endpoint_rules() {
+    let spec = with_test_flows(&[
+        (
+            "    dev: {schemes: [http, https], allow_loopback: true}\n",
+            "    dev: {schemes: [https, https]}\n    staging: {}\n",
+        ),
+        ("    production: {}\n", "    production: {schemes: [http], allow_loopback: true, allow_private: true}\n"),
+    ]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:82:28: error at test_flows.endpoints.dev.schemes[1]: scheme `https` is listed twice
+    help: list each scheme once
+spec.yaml:83:5: error at test_flows.endpoints.staging: `staging` is not a declared environment
+    help: expected one of: dev, production
+spec.yaml:84:28: error at test_flows.endpoints.production.schemes[0]: environment `production` allows plain http
+    help: only the default environment, served locally by `wrangler dev`, may relax the rules; a deployed worker must not reach into private networks or send in the clear
+spec.yaml:84:35: error at test_flows.endpoints.production.allow_loopback: environment `production` sets `allow_loopback`
+    help: only the default environment, served locally by `wrangler dev`, may relax the rules; a deployed worker must not reach into private networks or send in the clear
+spec.yaml:84:57: error at test_flows.endpoints.production.allow_private: environment `production` sets `allow_private`
+    help: only the default environment, served locally by `wrangler dev`, may relax the rules; a deployed worker must not reach into private networks or send in the clear
+5 errors in spec.yaml
+"#,
+    );
+    let spec = with_test_flows(&[("    production: {}\n", "")]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:81:3: error at test_flows.endpoints: environment `production` has no endpoint rules
+    help: add `production: {schemes: [https]}`; every environment says where its test flows may go
+1 error in spec.yaml
+"#,
+    );
+}
+
+/// An event stream's heartbeat keeps it open through proxies, so it has bounds.
+#[test]
+fn event_stream_heartbeat() {
+    let spec =
+        with(&[("    kind: {sse: REALTIME}\n", "    kind: {sse: {binding: REALTIM, heartbeat_seconds: 120}}\n")]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:71:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durable Object binding
+    help: did you mean `REALTIME`? (expected one of: REALTIME)
+spec.yaml:71:36: error at routes[2].kind.sse.heartbeat_seconds: a heartbeat every 120 seconds is out of range
+    help: use 1 to 90 seconds: proxies, Cloudflare's included, close a connection that stays silent for about 100 seconds
+2 errors in spec.yaml
 "#,
     );
 }

@@ -7,6 +7,8 @@
 //! * [`log_scan`] finds uncaught exceptions, panics, wasm traps and `✘ [ERROR]` lines in the runtime log.
 //! * [`auth_server::AuthServer`] is a real OAuth authorization server on loopback; the end-to-end run
 //!   starts one as the `dev` environment's issuer, signs in through it and mints the tokens it sends.
+//! * [`mcp_server::McpTestServer`] is a real MCP server (the official Python SDK) on loopback, the
+//!   endpoint of the test flows the end-to-end run starts.
 //!
 //! # Running
 //!
@@ -48,6 +50,7 @@ pub mod dev_server;
 pub mod http;
 pub mod log_scan;
 pub mod mcp_clients;
+pub mod mcp_server;
 pub mod openapi;
 pub mod paths;
 pub mod spec;

@@ -34,13 +34,16 @@ use e2e::checks::control::{
     start_test_flow, UNREACHABLE_MCP_ENDPOINT,
 };
 use e2e::checks::cors::{expect_cors_grant, expect_list_contains, expect_no_cors_headers, REFUSED_ORIGIN};
+use e2e::checks::event_log::EventLog;
 use e2e::checks::observability::{entry_id, fetch_all_logs, last_log_id, log_entries, MetricsSnapshot};
 use e2e::checks::persistence::{settled_run, Records};
 use e2e::checks::realtime::SseStream;
 use e2e::checks::realtime::{first_sse_event, websocket_url, JsonRpcSocket, REALTIME_TIMEOUT};
+use e2e::checks::test_flows::{expect_step_spans, read_run, run_logs, wait_for_run, FlowSpec};
 use e2e::checks::{run_smoke_reporting, CheckResult, Expectations, Probe};
 use e2e::http::Request;
 use e2e::mcp_clients::{self, ClientRun};
+use e2e::mcp_server::{McpTestServer, SLOW_SECONDS};
 use e2e::time::parse_rfc3339_nanos;
 use e2e::DevServer;
 
@@ -50,6 +53,8 @@ struct Context<'a> {
     server: &'a DevServer,
     auth: &'a AuthServer,
     expect: &'a Expectations,
+    /// The MCP server test flows run against.
+    mcp: &'a McpTestServer,
 }
 
 impl Context<'_> {
@@ -93,6 +98,12 @@ const STEPS: &[(&str, Step)] = &[
     ("CORS grants only the listed origins", cors_grants_only_listed_origins),
     ("event stream starts with health", event_stream_starts_with_health),
     ("MCP WebSocket speaks JSON-RPC", websocket_speaks_json_rpc),
+    ("test flows run against a real MCP server, live over SSE", test_flows_run_against_a_real_mcp_server),
+    ("failing test flows end with an error span", failing_test_flows_end_with_an_error_span),
+    ("cancel_run stops a run in the middle of a step", cancel_run_stops_a_run_mid_step),
+    ("blocked test-flow endpoints are refused", blocked_test_flow_endpoints_are_refused),
+    ("the event stream resumes after Last-Event-ID", event_stream_resumes_after_last_event_id),
+    ("the callback refuses another issuer (RFC 9207)", callback_refuses_another_issuer),
     ("MCP Python SDK drives every tool", mcp_python_sdk_drives_every_tool),
     ("MCP Inspector CLI lists, calls and reads", mcp_inspector_lists_calls_and_reads),
     ("the MCP widget renders tool results", mcp_widget_renders_tool_results),
@@ -112,6 +123,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mcp = match McpTestServer::start() {
+        Ok(mcp) => mcp,
+        Err(problem) => {
+            eprintln!("cannot start the MCP test server: {problem}");
+            println!("e2e: 0 passed, 1 failed");
+            return ExitCode::FAILURE;
+        }
+    };
     let server = match DevServer::start() {
         Ok(server) => server,
         Err(error) => {
@@ -123,7 +142,7 @@ fn main() -> ExitCode {
     let mut expect = Expectations::local_dev(server.secrets()).expect("spec/dashboard.yaml loads");
     let every_scope: Vec<String> = expect.spec.oauth.scopes.keys().cloned().collect();
     expect.bearer_token = Some(auth.mint_token(&TokenSpec::for_scopes(every_scope)));
-    let context = Context { server: &server, auth: &auth, expect: &expect };
+    let context = Context { server: &server, auth: &auth, expect: &expect, mcp: &mcp };
 
     let mut failed: Vec<&str> = Vec::new();
     let mut passed = 0usize;
@@ -150,6 +169,7 @@ fn main() -> ExitCode {
     println!("\nruntime log: {}", server.log_path().display());
     drop(server);
     drop(auth);
+    drop(mcp);
 
     if !failed.is_empty() {
         println!("failed steps:\n  {}", failed.join("\n  "));
@@ -1224,6 +1244,332 @@ fn data_survives_a_restart(context: &Context) -> CheckResult {
     // Resuming applies only because the paused flag survived; it leaves runs as later runs expect them.
     let (exchange, result) = apply_control(&probe, "resume after the restart", "resume")?;
     expect_applied(&probe, "resume after the restart", &exchange, &result, true)
+}
+
+/// How long a run against the local MCP server may take: every step of the longest workflow at its
+/// timeout, and some margin.
+fn run_timeout(flows: &FlowSpec) -> Duration {
+    let steps = flows.workflows.values().map(Vec::len).max().unwrap_or(1) as u32;
+    flows.step_timeout * steps + Duration::from_secs(10)
+}
+
+fn flow_spec() -> FlowSpec {
+    FlowSpec::load().unwrap_or_else(|problem| panic!("{problem}"))
+}
+
+/// Every workflow against the SDK's server, answering with event streams and with plain JSON: the run
+/// succeeds with one `ok` span and one log entry per step, and all of it arrives live on `/events` with
+/// stored ids; the stream also gets its heartbeat at the spec's interval.
+fn test_flows_run_against_a_real_mcp_server(context: &Context) -> CheckResult {
+    let probe = context.probe()?;
+    let flows = flow_spec();
+    let listen_for = flows.events_heartbeat + Duration::from_secs(20);
+    let events = EventLog::open(&probe.url("/events"), None, listen_for).unwrap_or_else(|problem| panic!("{problem}"));
+    for (endpoint, answers) in [(context.mcp.sse_endpoint(), "event streams"), (context.mcp.json_endpoint(), "JSON")] {
+        for (workflow, methods) in &flows.workflows {
+            let check = format!("{workflow} flow against a server answering with {answers}");
+            let (_, run_id) = start_test_flow(&probe, &check, &endpoint, workflow)?;
+            let run = wait_for_run(&probe, &check, &run_id, run_timeout(&flows))?;
+            let (exchange, _) = read_run(&probe, &check, &run_id)?;
+            probe.ensure(
+                run["status"] == "succeeded" && run["finished_at"].is_string(),
+                &check,
+                &exchange,
+                "status succeeded with a finish time",
+                run.to_string(),
+            )?;
+            let statuses = vec!["ok"; methods.len()];
+            expect_step_spans(&probe, &check, &run_id, methods, &statuses)?;
+
+            let logs = run_logs(&probe, &check, &run_id)?;
+            let messages: Vec<&str> = logs.iter().filter_map(|entry| entry["message"].as_str()).collect();
+            for method in methods {
+                let wanted = format!("{method} succeeded");
+                probe.ensure(
+                    messages.iter().any(|message| message.contains(&wanted)),
+                    &check,
+                    &exchange,
+                    format!("a log entry saying {wanted:?}"),
+                    format!("{messages:?}"),
+                )?;
+            }
+            if methods.iter().any(|method| method == "tools/list") {
+                probe.ensure(
+                    messages.iter().any(|message| message.contains("2 tools: add, echo")),
+                    &check,
+                    &exchange,
+                    "the tools/list entry naming the server's tools",
+                    format!("{messages:?}"),
+                )?;
+            }
+
+            // Live: the run's states and its spans came over the stream, each with its stored id.
+            let finished = events.wait_for(Duration::from_secs(10), |item| {
+                item.name() == Some("run")
+                    && item.json().is_some_and(|run| run["id"] == run_id.as_str() && run["status"] == "succeeded")
+            });
+            let live_runs = events.events_where("run", "id", &run_id);
+            let live_states: Vec<&str> = live_runs.iter().filter_map(|run| run["status"].as_str()).collect();
+            probe.ensure(
+                finished.is_some() && live_states == ["queued", "running", "succeeded"],
+                &check,
+                &exchange,
+                "run events queued, running, succeeded on /events",
+                format!("{live_states:?}"),
+            )?;
+            let live_spans = events.events_where("span", "run_id", &run_id);
+            probe.ensure(
+                live_spans.len() == methods.len(),
+                &check,
+                &exchange,
+                format!("{} span events on /events", methods.len()),
+                format!("{}", live_spans.len()),
+            )?;
+        }
+    }
+    let unnumbered: Vec<String> = events
+        .received()
+        .iter()
+        .filter(|item| item.name().is_some_and(|name| name != "health") && item.id().is_none())
+        .map(|item| format!("{item:?}"))
+        .collect();
+    assert!(unnumbered.is_empty(), "events without an id on /events: {unnumbered:?}");
+
+    // The heartbeat comes after the spec's interval of silence, not before.
+    let heartbeat = flows.events_heartbeat;
+    let first = events.wait_for(
+        heartbeat + Duration::from_secs(10),
+        |item| matches!(item, e2e::checks::event_log::Received::Comment { text, .. } if text == "heartbeat"),
+    );
+    match first {
+        Some(e2e::checks::event_log::Received::Comment { at, .. }) => assert!(
+            at + Duration::from_secs(1) >= heartbeat && at <= heartbeat + Duration::from_secs(5),
+            "the first heartbeat came after {at:?}, not after about {heartbeat:?}"
+        ),
+        other => panic!("no heartbeat within {:?} on /events: {other:?}", heartbeat + Duration::from_secs(10)),
+    }
+    Ok(())
+}
+
+/// A run whose first step cannot succeed fails, with that step as an `error` span and an `error` log
+/// entry: nothing listening, a path the server does not serve, and a server that never answers (the spec's
+/// step timeout).
+fn failing_test_flows_end_with_an_error_span(context: &Context) -> CheckResult {
+    let probe = context.probe()?;
+    let flows = flow_spec();
+    let not_served = format!("{}/nowhere/mcp", context.mcp.base_url());
+    for (endpoint, reason) in [
+        (UNREACHABLE_MCP_ENDPOINT.to_string(), "no answer"),
+        (not_served, "HTTP 404"),
+        (context.mcp.hanging_endpoint(), "step timeout"),
+    ] {
+        let check = format!("a tools flow against {endpoint}");
+        let started = Instant::now();
+        let (_, run_id) = start_test_flow(&probe, &check, &endpoint, "tools")?;
+        let run = wait_for_run(&probe, &check, &run_id, run_timeout(&flows))?;
+        let (exchange, _) = read_run(&probe, &check, &run_id)?;
+        probe.ensure(run["status"] == "failed", &check, &exchange, "status failed", run.to_string())?;
+        expect_step_spans(&probe, &check, &run_id, &["initialize".to_string()], &["error"])?;
+        let logs = run_logs(&probe, &check, &run_id)?;
+        let failure = logs.iter().find(|entry| {
+            entry["level"] == "error" && entry["message"].as_str().is_some_and(|m| m.contains("initialize failed"))
+        });
+        probe.ensure(
+            failure.is_some_and(|entry| entry["message"].as_str().unwrap_or_default().contains(reason)),
+            &check,
+            &exchange,
+            format!("an error log entry: initialize failed ({reason})"),
+            format!("{logs:?}"),
+        )?;
+        if reason == "step timeout" {
+            probe.ensure(
+                started.elapsed() >= flows.step_timeout,
+                &check,
+                &exchange,
+                format!("the run failing after the {:?} step timeout", flows.step_timeout),
+                format!("it failed after {:?}", started.elapsed()),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A run against a server that holds every request is cancelled while its first step waits: the step is
+/// aborted (an `error` span), and no later step is attempted, even after the server would have answered.
+fn cancel_run_stops_a_run_mid_step(context: &Context) -> CheckResult {
+    let probe = context.probe()?;
+    let check = "a full flow against the slow endpoint";
+    let (_, run_id) = start_test_flow(&probe, check, &context.mcp.slow_endpoint(), "full")?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (exchange, run) = read_run(&probe, check, &run_id)?;
+        if run["status"] == "running" {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(probe.fail(check, &exchange, "the run running", run.to_string()));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The first request is held for SLOW_SECONDS; cancel well inside that.
+    std::thread::sleep(Duration::from_secs(1));
+    let (exchange, result) =
+        apply_control_body(&probe, "cancel mid-step", &json!({"action": "cancel_run", "run_id": run_id}))?;
+    expect_applied(&probe, "cancel mid-step", &exchange, &result, true)?;
+
+    std::thread::sleep(Duration::from_secs(SLOW_SECONDS + 2));
+    let check = "the cancelled run, after the server would have answered";
+    let (exchange, run) = read_run(&probe, check, &run_id)?;
+    probe.ensure(run["status"] == "cancelled", check, &exchange, "status cancelled", run.to_string())?;
+    expect_step_spans(&probe, check, &run_id, &["initialize".to_string()], &["error"])?;
+    let logs = run_logs(&probe, check, &run_id)?;
+    let messages: Vec<&str> = logs.iter().filter_map(|entry| entry["message"].as_str()).collect();
+    probe.ensure(
+        messages.iter().any(|m| m.contains("initialize aborted")) && !messages.iter().any(|m| m.contains("succeeded")),
+        check,
+        &exchange,
+        "the aborted initialize logged, and nothing succeeding",
+        format!("{messages:?}"),
+    )
+}
+
+/// Endpoints the dev rules refuse get a 400 at `body.endpoint` and start nothing. Runs are paused
+/// meanwhile, so even a refusal that failed would only queue nothing (409) and no request could leave
+/// for these addresses.
+fn blocked_test_flow_endpoints_are_refused(context: &Context) -> CheckResult {
+    let probe = context.probe()?;
+    let (exchange, result) = apply_control(&probe, "pause while probing the guard", "pause")?;
+    expect_applied(&probe, "pause while probing the guard", &exchange, &result, true)?;
+    let outcome = (|| {
+        let before = MetricsSnapshot::read(&probe, "runs before")?.body["runs_total"].clone();
+        for (endpoint, says) in [
+            ("http://10.0.0.1/mcp", "private-network"),
+            ("http://192.168.1.20:8080/mcp", "private-network"),
+            ("http://[fd00::1]/mcp", "private-network"),
+            ("http://169.254.169.254/latest/meta-data/", "link-local"),
+            ("http://[fe80::1]/mcp", "link-local"),
+            ("http://0.0.0.0:8000/mcp", "unspecified"),
+            ("ftp://127.0.0.1/mcp", "http or https"),
+            ("http://user:secret@127.0.0.1:9/mcp", "credentials"),
+        ] {
+            let check = format!("test flow to {endpoint}");
+            let exchange = post_test_flow(&probe, &check, endpoint, "handshake")?;
+            let body = probe.expect_error(&check, &exchange, 400, "invalid_body", Some("body.endpoint"))?;
+            let message = body["error"]["message"].as_str().unwrap_or_default();
+            probe.ensure(message.contains(says), &check, &exchange, format!("a message about {says}"), message)?;
+        }
+        let after = MetricsSnapshot::read(&probe, "runs after")?;
+        probe.ensure(
+            after.body["runs_total"] == before,
+            "runs after",
+            &after.exchange,
+            format!("runs_total still {before}"),
+            after.body["runs_total"].to_string(),
+        )
+    })();
+    apply_control(&probe, "resume after probing the guard", "resume")?;
+    outcome
+}
+
+/// A client that reconnects with `Last-Event-ID` first gets the stored events after that id, in order and
+/// exactly as they were sent live; an id that is no id is refused.
+fn event_stream_resumes_after_last_event_id(context: &Context) -> CheckResult {
+    let probe = context.probe()?;
+    let url = probe.url("/events");
+    let live = EventLog::open(&url, None, Duration::from_secs(20)).unwrap_or_else(|problem| panic!("{problem}"));
+    apply_control(&probe, "pause", "pause")?;
+    let pause_span = live
+        .wait_for(REALTIME_TIMEOUT, |item| {
+            item.name() == Some("span") && item.json().is_some_and(|span| span["name"] == "control.pause")
+        })
+        .unwrap_or_else(|| panic!("no control.pause span on {url}"));
+    let last_seen = pause_span.id().unwrap_or_else(|| panic!("the span event has no id: {pause_span:?}"));
+    apply_control(&probe, "resume", "resume")?;
+    live.wait_for(REALTIME_TIMEOUT, |item| {
+        item.name() == Some("span") && item.json().is_some_and(|span| span["name"] == "control.resume")
+    })
+    .unwrap_or_else(|| panic!("no control.resume span on {url}"));
+
+    let resumed =
+        EventLog::open(&url, Some(last_seen), Duration::from_secs(3)).unwrap_or_else(|problem| panic!("{problem}"));
+    resumed.wait_for(REALTIME_TIMEOUT, |item| {
+        item.name() == Some("span") && item.json().is_some_and(|span| span["name"] == "control.resume")
+    });
+    let replayed = resumed.received();
+    assert_eq!(replayed.first().and_then(|item| item.name()), Some("health"), "health first: {replayed:?}");
+    let ids: Vec<i64> = replayed.iter().filter_map(|item| item.id()).collect();
+    assert!(!ids.is_empty() && ids.iter().all(|id| *id > last_seen), "only ids after {last_seen}: {ids:?}");
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "ids in order: {ids:?}");
+    // What was replayed is what was sent live under the same ids.
+    for item in replayed.iter().filter(|item| item.id().is_some()) {
+        let sent = live.received().into_iter().find(|sent| sent.id() == item.id());
+        let same = |received: &e2e::checks::event_log::Received| match (received, item) {
+            (
+                e2e::checks::event_log::Received::Event { name: a, data: b, .. },
+                e2e::checks::event_log::Received::Event { name: c, data: d, .. },
+            ) => a == c && b == d,
+            _ => false,
+        };
+        assert!(sent.as_ref().is_some_and(same), "replayed {item:?}, sent live {sent:?}");
+    }
+    let names: Vec<&str> = replayed.iter().filter_map(|item| item.name()).collect();
+    for wanted in ["control", "log", "span"] {
+        assert!(names.contains(&wanted), "a replayed {wanted} event: {names:?}");
+    }
+
+    for bad in ["abc", "-3", "1.5"] {
+        let check = format!("Last-Event-ID: {bad}");
+        let exchange = probe.send(&check, Request::new("GET", url.as_str()).header("Last-Event-ID", bad))?;
+        let body = probe.expect_error(&check, &exchange, 400, "invalid_parameter", None)?;
+        let location = body["error"]["location"].as_str().unwrap_or_default().to_ascii_lowercase();
+        probe.ensure(location == "header.last-event-id", &check, &exchange, "header.Last-Event-ID", location)?;
+    }
+    Ok(())
+}
+
+/// An authorization response naming another issuer (a mix-up) is refused before any code exchange, and
+/// its state is spent.
+fn callback_refuses_another_issuer(context: &Context) -> CheckResult {
+    let probe = context.anonymous_probe()?;
+    let callback = authorize(context, &probe)?;
+    let original = worker_url(&probe, &callback);
+    let pairs = query_pairs(&original);
+    // The authorization server names itself, as RFC 9207 asks.
+    assert_eq!(pairs.get("iss").map(String::as_str), Some(context.auth.issuer()), "the iss of {callback}");
+    let mut forged = original.clone();
+    forged.query_pairs_mut().clear().extend_pairs(
+        pairs
+            .iter()
+            .map(|(name, value)| (name.as_str(), if name == "iss" { "http://127.0.0.1:9877" } else { value.as_str() })),
+    );
+    let token_requests = context.auth.token_requests();
+    let check = "callback naming another issuer";
+    let exchange = probe.get(check, &format!("{}?{}", forged.path(), forged.query().unwrap_or_default()))?;
+    let body = probe.expect_error(check, &exchange, 400, "invalid_parameter", Some("query.iss"))?;
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    probe.ensure(
+        message.contains(context.auth.issuer()),
+        check,
+        &exchange,
+        "a message naming the expected issuer",
+        message,
+    )?;
+    probe.ensure(
+        context.auth.token_requests() == token_requests,
+        check,
+        &exchange,
+        "no code exchange",
+        format!("{} token request(s)", context.auth.token_requests() - token_requests),
+    )?;
+    let check = "the genuine callback after the forged one";
+    let exchange = probe.get(check, &callback)?;
+    probe.expect_error(check, &exchange, 400, "invalid_parameter", Some("query.state"))?;
+    Ok(())
+}
+
+/// A path-and-query on the worker as a full URL, to take apart.
+fn worker_url(probe: &Probe, path_and_query: &str) -> url::Url {
+    url::Url::parse(&probe.url(path_and_query)).unwrap_or_else(|e| panic!("{path_and_query}: {e}"))
 }
 
 fn runtime_log_is_clean(context: &Context) -> CheckResult {

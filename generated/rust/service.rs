@@ -88,7 +88,7 @@ pub trait Service {
     >;
     /// Start a diagnostic test flow
     ///
-    /// Records a new run against the MCP endpoint and returns its id at once.
+    /// Queues a run of the workflow's MCP steps against the endpoint and returns its id at once; the run goes on in the background, each step recorded as a span and a log entry. The endpoint must satisfy this environment's rules in `test_flows.endpoints`.
     ///
     /// `POST /api/test-flow`
     ///

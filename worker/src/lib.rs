@@ -13,6 +13,7 @@
 mod api;
 
 mod clock;
+mod endpoint_guard;
 mod health;
 mod ids;
 mod realtime;

@@ -2,19 +2,20 @@
 //! the scope checks are generated from the spec's `oauth` section and never reach this trait.
 //!
 //! The generated plumbing has already checked every input against the spec; what remains here are the
-//! rules the spec cannot state (a `run_id` only with `cancel_run`, only http(s) endpoints).
+//! rules the spec cannot state (a `run_id` only with `cancel_run`) and the environment's endpoint rules
+//! for test flows, which the generated `test_flows` module carries.
 
 use codegen_runtime::ApiError;
-use worker::Url;
 
 use crate::api::params::{GetLogsParams, GetTracesParams};
 use crate::api::service::{RequestContext, Service};
+use crate::api::test_flows;
 use crate::api::types::{
     ControlAction, ControlRequest, ControlResult, Health, LogPage, Metrics, RunList, TestFlowAccepted, TestFlowRequest,
     TraceList,
 };
-use crate::health;
 use crate::store::{ControlCommand, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, Store};
+use crate::{endpoint_guard, health};
 
 /// The dashboard's business logic.
 pub struct Dashboard;
@@ -55,7 +56,8 @@ impl Service for Dashboard {
         context: &RequestContext<'_>,
         body: TestFlowRequest,
     ) -> Result<TestFlowAccepted, ApiError> {
-        check_mcp_endpoint(&body.endpoint)?;
+        let rules = test_flows::endpoint_rules(context.bindings.current_environment());
+        endpoint_guard::check(&body.endpoint, &rules)?;
         let start = StartRun { endpoint: body.endpoint, workflow: body.workflow };
         Store::shared(context.bindings)?.ask(start).await
     }
@@ -81,23 +83,6 @@ fn control_command(request: ControlRequest) -> Result<ControlCommand, ApiError> 
     }
 }
 
-/// A test flow talks to its endpoint over HTTP, so the generated `uri` check (any scheme) is narrowed to
-/// http(s) with a host; credentials in the URL are refused because the endpoint is written to the log.
-fn check_mcp_endpoint(endpoint: &str) -> Result<(), ApiError> {
-    let invalid = |message: &str| ApiError::invalid_body("body.endpoint", message.to_owned());
-    let url = Url::parse(endpoint).map_err(|_| invalid("must be an absolute http or https URL"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(&format!("must be an http or https URL, not {}", url.scheme())));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("must name a host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("must not contain credentials"));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,18 +103,5 @@ mod tests {
             assert_eq!((error.status, error.location.as_deref()), (400, Some("body.run_id")));
         }
         assert_eq!(control_command(request(ControlAction::ClearLogs, None)), Ok(ControlCommand::ClearLogs));
-    }
-
-    #[test]
-    fn only_http_endpoints_with_a_host_are_accepted() {
-        for good in ["http://127.0.0.1:9/mcp", "https://mcp.example.com/mcp"] {
-            assert_eq!(check_mcp_endpoint(good), Ok(()), "{good}");
-        }
-        for bad in
-            ["ftp://mcp.example.com/", "mailto:someone@example.com", "https://user:pw@mcp.example.com/", "not a uri"]
-        {
-            let error = check_mcp_endpoint(bad).expect_err(bad);
-            assert_eq!((error.status, error.location.as_deref()), (400, Some("body.endpoint")), "{bad}");
-        }
     }
 }

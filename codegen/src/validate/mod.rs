@@ -10,6 +10,7 @@ mod names;
 mod oauth;
 mod raw;
 mod routes;
+mod test_flows;
 mod types;
 mod values;
 
@@ -56,10 +57,12 @@ pub fn validate(spec: &Spec, locations: &LocationIndex<'_>) -> Result<Model, Dia
     let environments = environments::check_environments(&mut check, spec, &bindings);
     let types = types::check_types(&mut check, &spec.types);
     let routes = routes::check_routes(&mut check, spec, &types, &bindings, oauth.as_ref());
+    let test_flows =
+        spec.test_flows.as_ref().map(|flows| test_flows::check_test_flows(&mut check, spec, flows, &types));
     let mcp = spec.mcp.as_ref().map(|m| mcp::check_mcp(&mut check, m, &routes, &types, &bindings));
 
     if check.diagnostics.is_empty() {
-        Ok(Model { worker, api, cors, oauth, mcp, bindings, migrations, environments, types, routes })
+        Ok(Model { worker, api, cors, oauth, mcp, bindings, migrations, environments, types, routes, test_flows })
     } else {
         let mut diagnostics = check.diagnostics;
         diagnostics.sort();

@@ -9,6 +9,9 @@ use crate::model::*;
 use crate::naming::snake_case;
 use crate::spec::{self, FieldSpec, OneOrMany, RouteKindSpec, Spec};
 
+/// The longest silence between event-stream heartbeats the spec may ask for.
+const MAX_HEARTBEAT_SECONDS: u32 = 90;
+
 pub(super) fn check_routes(
     check: &mut Checker<'_>,
     spec: &Spec,
@@ -227,9 +230,20 @@ fn check_kind(
         RouteKindSpec::OauthLogin => oauth_step(check, spec, route, at, OAuthStep::Login),
         RouteKindSpec::OauthCallback => oauth_step(check, spec, route, at, OAuthStep::Callback),
         RouteKindSpec::OauthLogout => oauth_step(check, spec, route, at, OAuthStep::Logout),
-        RouteKindSpec::Sse(binding) => {
-            durable_object(check, binding, "sse");
-            RouteKind::Sse { binding: binding.clone() }
+        RouteKindSpec::Sse(stream) => {
+            durable_object(check, stream.binding(), "sse");
+            let heartbeat_seconds = stream.heartbeat_seconds();
+            if !(1..=MAX_HEARTBEAT_SECONDS).contains(&heartbeat_seconds) {
+                check.error(
+                    at.key("kind").key("sse").key("heartbeat_seconds"),
+                    format!("a heartbeat every {heartbeat_seconds} seconds is out of range"),
+                    format!(
+                        "use 1 to {MAX_HEARTBEAT_SECONDS} seconds: proxies, Cloudflare's included, close a \
+                         connection that stays silent for about 100 seconds"
+                    ),
+                );
+            }
+            RouteKind::Sse { binding: stream.binding().to_owned(), heartbeat_seconds }
         }
         RouteKindSpec::Websocket(binding) => {
             durable_object(check, binding, "websocket");

@@ -65,7 +65,8 @@ pub fn pause_resume_cycle(probe: &mut Probe) -> CheckResult {
     probe.pass(check, &exchange);
 
     let check = "test flow is refused while paused";
-    let exchange = post_test_flow(probe, check, UNREACHABLE_MCP_ENDPOINT, "handshake")?;
+    let endpoint = super::test_flows::unreachable_endpoint(&probe.expect.environment);
+    let exchange = post_test_flow(probe, check, endpoint, "handshake")?;
     probe.expect_error(check, &exchange, 409, "conflict", None)?;
     probe.pass(check, &exchange);
 
@@ -123,7 +124,9 @@ pub fn test_flow_rejects_bad_endpoint(probe: &mut Probe) -> CheckResult {
 /// A started test flow is queued and listed among the runs.
 pub fn test_flow_accepted(probe: &mut Probe) -> CheckResult {
     let check = "test flow is accepted";
-    let (exchange, run_id) = start_test_flow(probe, check, UNREACHABLE_MCP_ENDPOINT, "tools")?;
+    // The environment's endpoint rules decide what it accepts: loopback only where they allow it.
+    let endpoint = super::test_flows::unreachable_endpoint(&probe.expect.environment);
+    let (exchange, run_id) = start_test_flow(probe, check, endpoint, "tools")?;
     probe.pass(check, &exchange);
 
     let check = "started run is listed";
@@ -134,10 +137,10 @@ pub fn test_flow_accepted(probe: &mut Probe) -> CheckResult {
         return Err(probe.fail(check, &exchange, format!("a run with id {run_id}"), "no such run"));
     };
     probe.ensure(
-        run["endpoint"] == UNREACHABLE_MCP_ENDPOINT && run["workflow"] == "tools",
+        run["endpoint"] == endpoint && run["workflow"] == "tools",
         check,
         &exchange,
-        format!("endpoint {UNREACHABLE_MCP_ENDPOINT:?} and workflow \"tools\""),
+        format!("endpoint {endpoint:?} and workflow \"tools\""),
         run.to_string(),
     )?;
     probe.pass(check, &exchange);

@@ -10,11 +10,13 @@ pub mod browser;
 pub mod control;
 pub mod cors;
 pub mod discovery;
+pub mod event_log;
 pub mod mcp;
 pub mod observability;
 pub mod persistence;
 pub mod realtime;
 pub mod system;
+pub mod test_flows;
 
 use std::fmt;
 

@@ -22,8 +22,8 @@ pub struct Changed<T> {
 
 /// The `source` of log entries written by control actions.
 const CONTROL_SOURCE: &str = "control";
-/// The `source` of log entries written when test flows start.
-const TEST_FLOW_SOURCE: &str = "test-flow";
+/// The `source` of log entries written by test flows.
+pub(super) const TEST_FLOW_SOURCE: &str = "test-flow";
 
 pub fn read_logs(db: &Db, query: ReadLogs) -> Result<LogPage, StoreError> {
     let entries = db.logs_after(query.since, query.limit)?;
@@ -77,6 +77,7 @@ pub fn control(db: &Db, command: ControlCommand) -> Result<Changed<ControlResult
         started_at: clock::rfc3339(started),
         duration_ms: clock::elapsed_ms(started, finished),
         status: SpanStatus::Ok,
+        run_id: None,
     };
     db.record_span(&span)?;
     events.extend([DashboardEvent::Control(reply.clone()), DashboardEvent::Log(entry), DashboardEvent::Span(span)]);

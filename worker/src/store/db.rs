@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
@@ -43,12 +43,40 @@ const SCHEMA: &[&str] = &[
     )",
     "CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at, seq)",
     "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    // Every broadcast event, so a reconnecting SSE client can be sent what it missed: the row id is the
+    // event's SSE `id`. Only the newest `EVENTS_KEPT` rows are kept.
+    "CREATE TABLE IF NOT EXISTS events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        data TEXT NOT NULL
+    )",
+];
+
+/// Changes to tables that already hold data, applied once each, in order; the `state` key
+/// `schema_version` counts how many a database has had. A database from before this list has had none.
+const MIGRATIONS: &[&str] = &[
+    // Spans of test-flow steps name their run.
+    "ALTER TABLE spans ADD COLUMN run_id TEXT",
 ];
 
 /// The `state` key of the paused flag.
 const PAUSED: &str = "paused";
+/// The `state` key counting the applied `MIGRATIONS`.
+const SCHEMA_VERSION: &str = "schema_version";
+/// How many broadcast events are kept for replay: enough for a client that lost its connection for a
+/// while, bounded so the table does not grow with the life of the object.
+pub const EVENTS_KEPT: i64 = 1000;
 
-/// Typed access to the Durable Object's SQLite database.
+/// A broadcast event as stored: its id, its SSE event name and its JSON payload.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub name: String,
+    pub data: String,
+}
+
+/// Typed access to the Durable Object's SQLite database (a handle: clones use the same database).
+#[derive(Clone)]
 pub struct Db {
     sql: SqlStorage,
 }
@@ -59,7 +87,18 @@ impl Db {
         for statement in SCHEMA {
             sql.exec(statement, None)?;
         }
-        Ok(Self { sql })
+        let db = Self { sql };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&self) -> worker::Result<()> {
+        let applied = self.state_value(SCHEMA_VERSION)?.and_then(|value| value.parse::<usize>().ok()).unwrap_or(0);
+        for (version, statement) in MIGRATIONS.iter().enumerate().skip(applied) {
+            self.sql.exec(statement, None)?;
+            self.set_state_value(SCHEMA_VERSION, &(version + 1).to_string())?;
+        }
+        Ok(())
     }
 
     /// Appends a log entry and returns it with its new id.
@@ -100,7 +139,8 @@ impl Db {
 
     pub fn record_span(&self, span: &TraceSpan) -> worker::Result<()> {
         self.sql.exec(
-            "INSERT INTO spans (trace_id, span_id, name, started_at, duration_ms, status) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO spans (trace_id, span_id, name, started_at, duration_ms, status, run_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
                 span.trace_id.as_str().into(),
                 span.span_id.as_str().into(),
@@ -108,6 +148,7 @@ impl Db {
                 span.started_at.as_str().into(),
                 span.duration_ms.into(),
                 span.status.as_str().into(),
+                span.run_id.as_deref().into(),
             ],
         )?;
         Ok(())
@@ -116,7 +157,8 @@ impl Db {
     /// The newest `limit` spans, newest first.
     pub fn newest_spans(&self, limit: i64) -> worker::Result<Vec<TraceSpan>> {
         self.rows(
-            "SELECT trace_id, span_id, name, started_at, duration_ms, status FROM spans ORDER BY seq DESC LIMIT ?",
+            "SELECT trace_id, span_id, name, started_at, duration_ms, status, run_id
+             FROM spans ORDER BY seq DESC LIMIT ?",
             vec![limit.into()],
         )
     }
@@ -152,6 +194,24 @@ impl Db {
         )
     }
 
+    /// Runs that have not finished (queued or running), oldest first.
+    pub fn unfinished_runs(&self) -> worker::Result<Vec<Run>> {
+        self.rows(
+            "SELECT id, workflow, endpoint, status, started_at, finished_at FROM runs
+             WHERE status IN ('queued', 'running') ORDER BY seq",
+            Vec::new(),
+        )
+    }
+
+    /// Moves a queued run to running; false when it was no longer queued (cancelled meanwhile).
+    pub fn start_run(&self, id: &str) -> worker::Result<bool> {
+        let changed: Vec<IgnoredAny> = self.rows(
+            "UPDATE runs SET status = 'running' WHERE id = ? AND status = 'queued' RETURNING id",
+            vec![id.into()],
+        )?;
+        Ok(!changed.is_empty())
+    }
+
     /// Sets a run's status and finish time.
     pub fn finish_run(&self, id: &str, status: RunStatus, finished_at: &str) -> worker::Result<()> {
         self.sql.exec(
@@ -163,16 +223,41 @@ impl Db {
 
     /// Whether new runs are held; false until the first pause.
     pub fn paused(&self) -> worker::Result<bool> {
-        let rows: Vec<ValueRow> = self.rows("SELECT value FROM state WHERE key = ?", vec![PAUSED.into()])?;
-        Ok(rows.first().is_some_and(|row| row.value == "true"))
+        Ok(self.state_value(PAUSED)?.is_some_and(|value| value == "true"))
     }
 
     pub fn set_paused(&self, paused: bool) -> worker::Result<()> {
+        self.set_state_value(PAUSED, if paused { "true" } else { "false" })
+    }
+
+    fn state_value(&self, key: &str) -> worker::Result<Option<String>> {
+        let rows: Vec<ValueRow> = self.rows("SELECT value FROM state WHERE key = ?", vec![key.into()])?;
+        Ok(rows.into_iter().next().map(|row| row.value))
+    }
+
+    fn set_state_value(&self, key: &str, value: &str) -> worker::Result<()> {
         self.sql.exec(
             "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            vec![PAUSED.into(), if paused { "true" } else { "false" }.into()],
+            vec![key.into(), value.into()],
         )?;
         Ok(())
+    }
+
+    /// Stores a broadcast event, forgets those older than the newest `EVENTS_KEPT`, and returns its id.
+    pub fn append_event(&self, name: &str, data: &str) -> worker::Result<i64> {
+        let id = self
+            .single::<IdRow>(
+                "INSERT INTO events (name, data) VALUES (?, ?) RETURNING id",
+                vec![name.into(), data.into()],
+            )?
+            .id;
+        self.sql.exec("DELETE FROM events WHERE id <= ?", vec![(id - EVENTS_KEPT).into()])?;
+        Ok(id)
+    }
+
+    /// The stored events with an id above `after`, oldest first.
+    pub fn events_after(&self, after: i64) -> worker::Result<Vec<StoredEvent>> {
+        self.rows("SELECT id, name, data FROM events WHERE id > ? ORDER BY id", vec![after.into()])
     }
 
     /// Log entries per level, for the levels that have any.

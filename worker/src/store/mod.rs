@@ -11,7 +11,7 @@ mod events;
 mod protocol;
 
 pub use client::Store;
-pub use db::Db;
+pub use db::{Db, StoredEvent};
 pub use events::DashboardEvent;
 pub use protocol::{
     ControlCommand, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError, StoreQuery, StoreRequest,

@@ -45,12 +45,16 @@ struct TokenResponse {
     scope: Option<String>,
 }
 
-/// Checks the state, exchanges the code, stores the session and sets its cookie.
+/// Checks the state and the issuer, exchanges the code, stores the session and sets its cookie.
+///
+/// `issuer` is the `iss` of the authorization response (RFC 9207), when the server sent one. The state is
+/// spent before the issuer is compared, so a response from the wrong server cannot be replayed either.
 pub async fn complete_login(
     deployment: &Deployment<'_>,
     policy: &AuthPolicy,
     code: &str,
     state: &str,
+    issuer: Option<&str>,
 ) -> Result<Redirect, ApiError> {
     let Some(login) = session::take_login_state(deployment.env, policy, state).await? else {
         return Err(ApiError::invalid_parameter(
@@ -58,6 +62,7 @@ pub async fn complete_login(
             "unknown, expired or already used sign-in state; start again at the sign-in link",
         ));
     };
+    check_issuer(issuer, deployment.server.issuer)?;
     let tokens = exchange_code(deployment, policy, code, &login.code_verifier).await?;
     // A JWT access token is checked like any bearer token; an opaque one is trusted as the server's answer.
     let principal = if jwt::looks_like_jwt(&tokens.access_token) {
@@ -79,6 +84,21 @@ pub async fn complete_login(
     let target = deployment.server.post_login_redirect;
     let location = if target.starts_with('/') { format!("{}{target}", deployment.origin) } else { target.to_owned() };
     Ok(Redirect::to(location).with_cookie(cookie))
+}
+
+/// RFC 9207 §2.4: an `iss` in the authorization response must equal the issuer the request was sent to,
+/// by simple string comparison; otherwise the code may come from another server (a mix-up attack) and is
+/// never exchanged. A response without `iss` is accepted: not every server sends one.
+fn check_issuer(sent: Option<&str>, expected: &str) -> Result<(), ApiError> {
+    match sent {
+        Some(issuer) if issuer != expected => Err(ApiError::invalid_parameter(
+            "query.iss",
+            format!(
+                "the authorization response comes from `{issuer}`, not from this environment's issuer `{expected}`"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 async fn exchange_code(
@@ -131,4 +151,20 @@ pub async fn logout(
     let clear = format!("{}=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0", policy.session_cookie);
     response.headers_mut().append("Set-Cookie", &clear)?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_issuer;
+
+    #[test]
+    fn the_issuer_must_match_when_sent() {
+        let expected = "https://auth.example.com";
+        assert!(check_issuer(Some(expected), expected).is_ok());
+        assert!(check_issuer(None, expected).is_ok());
+        for other in ["https://evil.example.com", "https://auth.example.com/", "HTTPS://auth.example.com", ""] {
+            let error = check_issuer(Some(other), expected).expect_err(other);
+            assert_eq!((error.status, error.location.as_deref()), (400, Some("query.iss")), "{other}");
+        }
+    }
 }

@@ -227,7 +227,7 @@ fn handler(model: &Model, route: &Route) -> TokenStream {
         RouteKind::Json | RouteKind::Redirect => service_call(route, &principal),
         RouteKind::Document(kind) => document(model, *kind),
         RouteKind::OAuth(step) => oauth(route, *step),
-        RouteKind::Sse { binding } | RouteKind::WebSocket { binding } => forward(binding),
+        RouteKind::Sse { binding, .. } | RouteKind::WebSocket { binding } => forward(binding),
         RouteKind::Mcp { websocket } => mcp(websocket.as_deref()),
     };
     let body = quote! { #authorize #body };
@@ -325,10 +325,13 @@ fn oauth(route: &Route, step: OAuthStep) -> TokenStream {
             let redirect = ::codegen_runtime::auth::begin_login(&deployment, &super::auth::POLICY).await?;
             ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
         },
+        // The authorization server's `iss` (RFC 9207) is read whether or not the spec declares it: when the
+        // server sends one, it must be checked.
         OAuthStep::Callback => quote! {
             #params
             #deployment
-            let redirect = ::codegen_runtime::auth::complete_login(&deployment, &super::auth::POLICY, &params.code, &params.state).await?;
+            let issuer = ::codegen_runtime::Query::parse(incoming.url).get("iss").map(::std::borrow::ToOwned::to_owned);
+            let redirect = ::codegen_runtime::auth::complete_login(&deployment, &super::auth::POLICY, &params.code, &params.state, issuer.as_deref()).await?;
             ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
         },
         OAuthStep::Logout => {

@@ -8,6 +8,8 @@ mod documents;
 mod mcp;
 mod params;
 mod service;
+mod streams;
+mod test_flows;
 mod types;
 mod values;
 
@@ -22,23 +24,29 @@ pub use mcp::{RESOURCES_JSON, TOOLS_JSON};
 /// Files under `generated/rust/`, by relative path.
 pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
     let header = header(layout);
-    let auth = auth::render(model);
-    let mut files = vec![
-        ("mod.rs", module_root(auth.is_some(), model.mcp.is_some())),
-        ("types.rs", types::render(model)),
-        ("params.rs", params::render(model)),
-        ("service.rs", service::render(model)),
-        ("dispatch.rs", dispatch::render(model)),
-        ("bindings.rs", bindings::render(model)),
-        ("documents.rs", documents::render(model)),
+    let always = [
+        ("types", types::render(model)),
+        ("params", params::render(model)),
+        ("service", service::render(model)),
+        ("dispatch", dispatch::render(model)),
+        ("bindings", bindings::render(model)),
+        ("documents", documents::render(model)),
     ];
-    if let Some(auth) = auth {
-        files.push(("auth.rs", auth));
-    }
-    if let Some(server) = &model.mcp {
-        files.push(("mcp.rs", mcp::render(model, server)));
-    }
-    files.into_iter().map(|(name, tokens)| (name.to_owned(), format!("{header}{}", format(tokens)))).collect()
+    // Modules for the sections and route kinds this spec has.
+    let optional = [
+        ("auth", auth::render(model)),
+        ("streams", streams::render(model)),
+        ("test_flows", test_flows::render(model)),
+        ("mcp", model.mcp.as_ref().map(|server| mcp::render(model, server))),
+    ];
+    let mut modules: Vec<(&str, TokenStream)> = always.into_iter().collect();
+    modules.extend(optional.into_iter().filter_map(|(name, tokens)| Some((name, tokens?))));
+    let mut names: Vec<&str> = modules.iter().map(|(name, _)| *name).collect();
+    names.sort_unstable();
+    std::iter::once(("mod", module_root(&names)))
+        .chain(modules)
+        .map(|(name, tokens)| (format!("{name}.rs"), format!("{header}{}", format(tokens))))
+        .collect()
 }
 
 fn header(layout: &Layout) -> String {
@@ -48,17 +56,9 @@ fn header(layout: &Layout) -> String {
     )
 }
 
-fn module_root(with_auth: bool, with_mcp: bool) -> TokenStream {
-    let auth = with_auth.then(|| {
-        quote!(
-            pub mod auth;
-        )
-    });
-    let mcp = with_mcp.then(|| {
-        quote!(
-            pub mod mcp;
-        )
-    });
+/// The module root, declaring `modules` in order.
+fn module_root(modules: &[&str]) -> TokenStream {
+    let modules = modules.iter().map(|name| quote::format_ident!("{name}"));
     quote! {
         //! Everything the spec determines about the worker's HTTP surface. The worker crate implements
         //! `service::Service` and calls `dispatch::handle`; everything else here is plumbing.
@@ -71,14 +71,7 @@ fn module_root(with_auth: bool, with_mcp: bool) -> TokenStream {
             clippy::too_many_arguments,
         )]
 
-        #auth
-        pub mod bindings;
-        pub mod dispatch;
-        pub mod documents;
-        #mcp
-        pub mod params;
-        pub mod service;
-        pub mod types;
+        #(pub mod #modules;)*
     }
 }
 

@@ -540,11 +540,15 @@ async fn handle_auth_callback<S: Service>(
         incoming.segments,
     )?;
     let deployment = super::auth::deployment(incoming.bindings);
+    let issuer = ::codegen_runtime::Query::parse(incoming.url)
+        .get("iss")
+        .map(::std::borrow::ToOwned::to_owned);
     let redirect = ::codegen_runtime::auth::complete_login(
             &deployment,
             &super::auth::POLICY,
             &params.code,
             &params.state,
+            issuer.as_deref(),
         )
         .await?;
     ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))

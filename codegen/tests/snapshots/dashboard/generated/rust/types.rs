@@ -844,6 +844,9 @@ impl ::codegen_runtime::Validate for TraceList {
 pub struct TraceSpan {
     pub duration_ms: f64,
     pub name: ::std::string::String,
+    /// The test-flow run this span is a step of
+    #[serde(default, skip_serializing_if = "::core::option::Option::is_none")]
+    pub run_id: ::core::option::Option<::std::string::String>,
     pub span_id: ::std::string::String,
     pub started_at: ::std::string::String,
     pub status: SpanStatus,
@@ -865,6 +868,15 @@ impl ::codegen_runtime::Validate for TraceSpan {
                 .map_err(|message| ::codegen_runtime::field_error(
                     at,
                     "duration_ms",
+                    message,
+                ))?;
+        }
+
+        if let ::core::option::Option::Some(value) = &self.run_id {
+            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uuid)
+                .map_err(|message| ::codegen_runtime::field_error(
+                    at,
+                    "run_id",
                     message,
                 ))?;
         }

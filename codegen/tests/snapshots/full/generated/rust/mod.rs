@@ -19,4 +19,8 @@ pub mod params;
 
 pub mod service;
 
+pub mod streams;
+
+pub mod test_flows;
+
 pub mod types;

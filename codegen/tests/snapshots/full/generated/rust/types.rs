@@ -254,6 +254,54 @@ impl ::codegen_runtime::Validate for NewRoom {
     }
 }
 
+/// Which checks a probe of an MCP server runs
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::schemars::JsonSchema
+)]
+pub enum ProbeKind {
+    #[serde(rename = "quick")]
+    Quick,
+    #[serde(rename = "deep-scan")]
+    DeepScan,
+}
+
+impl ProbeKind {
+    /// Every value, in the order the spec lists them.
+    pub const ALL: [Self; 2usize] = [Self::Quick, Self::DeepScan];
+    /// The value as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Quick => "quick",
+            Self::DeepScan => "deep-scan",
+        }
+    }
+
+    /// Parses a wire value.
+    pub fn from_wire(value: &str) -> ::core::option::Option<Self> {
+        match value {
+            "quick" => ::core::option::Option::Some(Self::Quick),
+            "deep-scan" => ::core::option::Option::Some(Self::DeepScan),
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+
+impl ::core::fmt::Display for ProbeKind {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A chat room
 #[derive(
     Debug,
