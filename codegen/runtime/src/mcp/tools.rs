@@ -131,7 +131,8 @@ mod tests {
             .into_url("/api/logs", &["limit", "since", "flag"])
             .unwrap();
         assert_eq!(url.path(), "/api/logs");
-        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let mut query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        query.sort();
         assert_eq!(
             query,
             [("flag".into(), "true".into()), ("limit".into(), "10".into()), ("since".into(), "3".into())]
