@@ -136,8 +136,6 @@ mod tests {
                 "REALTIME(durable_object)",
                 "ASSETS(assets)",
                 "ENVIRONMENT(var)",
-                "DASHBOARD_AUTH_SECRET(secret)",
-                "OPENAI_CLIENT_ID(secret)",
                 "OPENAI_CLIENT_SECRET(secret)",
             ]
         );

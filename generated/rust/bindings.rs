@@ -128,16 +128,6 @@ impl Bindings {
         ::core::result::Result::Ok(self.env.var("ENVIRONMENT")?.to_string())
     }
 
-    /// Key for signing dashboard session cookies
-    pub fn dashboard_auth_secret(&self) -> ::worker::Result<::std::string::String> {
-        ::core::result::Result::Ok(self.env.secret("DASHBOARD_AUTH_SECRET")?.to_string())
-    }
-
-    /// OAuth client id registered with the authorization server
-    pub fn openai_client_id(&self) -> ::worker::Result<::std::string::String> {
-        ::core::result::Result::Ok(self.env.secret("OPENAI_CLIENT_ID")?.to_string())
-    }
-
     /// OAuth client secret used for the code exchange
     pub fn openai_client_secret(&self) -> ::worker::Result<::std::string::String> {
         ::core::result::Result::Ok(self.env.secret("OPENAI_CLIENT_SECRET")?.to_string())
@@ -152,12 +142,8 @@ impl Bindings {
             .is_ok() }, BindingCheck { name : "ASSETS", kind : BindingKind::Assets,
             available : self.env.assets("ASSETS").is_ok() }, BindingCheck { name :
             "ENVIRONMENT", kind : BindingKind::Var, available : self.env
-            .var("ENVIRONMENT").is_ok() }, BindingCheck { name : "DASHBOARD_AUTH_SECRET",
+            .var("ENVIRONMENT").is_ok() }, BindingCheck { name : "OPENAI_CLIENT_SECRET",
             kind : BindingKind::Secret, available : self.env
-            .secret("DASHBOARD_AUTH_SECRET").is_ok() }, BindingCheck { name :
-            "OPENAI_CLIENT_ID", kind : BindingKind::Secret, available : self.env
-            .secret("OPENAI_CLIENT_ID").is_ok() }, BindingCheck { name :
-            "OPENAI_CLIENT_SECRET", kind : BindingKind::Secret, available : self.env
             .secret("OPENAI_CLIENT_SECRET").is_ok() }
         ]
     }
