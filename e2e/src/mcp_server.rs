@@ -81,6 +81,11 @@ impl McpTestServer {
         format!("{}/slow/mcp", self.base_url)
     }
 
+    /// How many sessions clients have ended with an HTTP DELETE so far, as the SDK logs it.
+    pub fn ended_sessions(&self) -> usize {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default().matches("Terminating session").count()
+    }
+
     /// The endpoint that never answers.
     pub fn hanging_endpoint(&self) -> String {
         format!("{}/hang/mcp", self.base_url)

@@ -1265,6 +1265,8 @@ fn test_flows_run_against_a_real_mcp_server(context: &Context) -> CheckResult {
     let flows = flow_spec();
     let listen_for = flows.events_heartbeat + Duration::from_secs(20);
     let events = EventLog::open(&probe.url("/events"), None, listen_for).unwrap_or_else(|problem| panic!("{problem}"));
+    let sessions_ended_before = context.mcp.ended_sessions();
+    let mut succeeded_runs = 0;
     for (endpoint, answers) in [(context.mcp.sse_endpoint(), "event streams"), (context.mcp.json_endpoint(), "JSON")] {
         for (workflow, methods) in &flows.workflows {
             let check = format!("{workflow} flow against a server answering with {answers}");
@@ -1278,6 +1280,7 @@ fn test_flows_run_against_a_real_mcp_server(context: &Context) -> CheckResult {
                 "status succeeded with a finish time",
                 run.to_string(),
             )?;
+            succeeded_runs += 1;
             let statuses = vec!["ok"; methods.len()];
             expect_step_spans(&probe, &check, &run_id, methods, &statuses)?;
 
@@ -1327,6 +1330,14 @@ fn test_flows_run_against_a_real_mcp_server(context: &Context) -> CheckResult {
             )?;
         }
     }
+    // Each run ended its MCP session (HTTP DELETE) once it was done; the server logs each ending.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while context.mcp.ended_sessions() < sessions_ended_before + succeeded_runs && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let ended = context.mcp.ended_sessions() - sessions_ended_before;
+    assert_eq!(ended, succeeded_runs, "MCP sessions ended by the {succeeded_runs} succeeded runs");
+
     let unnumbered: Vec<String> = events
         .received()
         .iter()

@@ -65,7 +65,7 @@ const PAUSED: &str = "paused";
 const SCHEMA_VERSION: &str = "schema_version";
 /// How many broadcast events are kept for replay: enough for a client that lost its connection for a
 /// while, bounded so the table does not grow with the life of the object.
-pub const EVENTS_KEPT: i64 = 1000;
+const EVENTS_KEPT: i64 = 1000;
 
 /// A broadcast event as stored: its id, its SSE event name and its JSON payload.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -77,21 +77,43 @@ impl McpSession {
         summarize(step, result, self.session_id.as_deref())
     }
 
+    /// Ends the session the server opened, if it opened one (an HTTP DELETE, as the transport asks of a
+    /// client that is done); whether the server agrees does not matter.
+    pub async fn end(&self, signal: &AbortSignal) {
+        if self.session_id.is_none() {
+            return;
+        }
+        let sent = async {
+            let mut init = RequestInit::new();
+            init.with_method(Method::Delete).with_headers(self.session_headers()?);
+            let request = Request::new_with_init(&self.endpoint, &init)?;
+            Fetch::Request(request).send_with_signal(signal).await
+        };
+        // The run's outcome is recorded already; a failure here is only the server's to know.
+        let _ = sent.await;
+    }
+
     async fn post(&self, message: &Value, signal: &AbortSignal) -> Result<Response, String> {
         let failed = |error: worker::Error| format!("cannot build the request: {error}");
-        let headers = Headers::new();
+        let headers = self.session_headers().map_err(failed)?;
         headers.set("Content-Type", "application/json").map_err(failed)?;
         headers.set("Accept", "application/json, text/event-stream").map_err(failed)?;
-        if let Some(session_id) = &self.session_id {
-            headers.set("Mcp-Session-Id", session_id).map_err(failed)?;
-        }
-        if let Some(version) = &self.protocol_version {
-            headers.set("MCP-Protocol-Version", version).map_err(failed)?;
-        }
         let mut init = RequestInit::new();
         init.with_method(Method::Post).with_headers(headers).with_body(Some(message.to_string().into()));
         let request = Request::new_with_init(&self.endpoint, &init).map_err(failed)?;
         Fetch::Request(request).send_with_signal(signal).await.map_err(|error| format!("no answer: {error}"))
+    }
+
+    /// The session id and negotiated protocol version, once `initialize` has set them.
+    fn session_headers(&self) -> worker::Result<Headers> {
+        let headers = Headers::new();
+        if let Some(session_id) = &self.session_id {
+            headers.set("Mcp-Session-Id", session_id)?;
+        }
+        if let Some(version) = &self.protocol_version {
+            headers.set("MCP-Protocol-Version", version)?;
+        }
+        Ok(headers)
     }
 }
 

@@ -24,6 +24,7 @@ use crate::api::test_flows::{self, McpStep, STEP_TIMEOUT};
 use crate::api::types::{Run, RunStatus};
 use crate::clock;
 use crate::ids;
+use crate::store::Db;
 use mcp::McpSession;
 use records::{Step, StepOutcome};
 
@@ -129,28 +130,51 @@ async fn execute(hub: &Hub, run: &Run, cancelled: Rc<Cell<bool>>) {
         }
     };
     let mut session = McpSession::new(&run.endpoint);
+    let ending = run_steps(hub, db, &run, &trace_id, &mut session, &cancelled).await;
+    if let Some((status, reason)) = ending {
+        hub.record(records::end(db, &run, status, &reason));
+        // The server may let go of the session now. A cancelled run sends nothing more to the endpoint.
+        end_session(&session).await;
+    }
+}
+
+/// Performs the steps in order until one fails or the run is cancelled; returns how the run ends, or
+/// `None` when it was cancelled (the cancel already ended it).
+async fn run_steps(
+    hub: &Hub,
+    db: &Db,
+    run: &Run,
+    trace_id: &str,
+    session: &mut McpSession,
+    cancelled: &Cell<bool>,
+) -> Option<(RunStatus, String)> {
     for step in test_flows::steps(run.workflow) {
         // A cancel that arrived as the previous step completed is seen here, before anything is sent.
         if cancelled.get() {
-            return;
+            return None;
         }
         let started = clock::now();
-        let outcome = perform(&mut session, *step, &cancelled).await;
-        let record =
-            Step { run: &run, trace_id: &trace_id, method: step.method(), started, finished: clock::now(), outcome };
+        let outcome = perform(session, *step, cancelled).await;
+        let record = Step { run, trace_id, method: step.method(), started, finished: clock::now(), outcome };
         hub.record(records::step(db, &record));
         match record.outcome {
             StepOutcome::Succeeded(_) => {}
-            StepOutcome::Cancelled => return,
+            StepOutcome::Cancelled => return None,
             StepOutcome::Failed(problem) => {
-                let reason = format!("{} failed: {problem}", step.method());
-                hub.record(records::end(db, &run, RunStatus::Failed, &reason));
-                return;
+                return Some((RunStatus::Failed, format!("{} failed: {problem}", step.method())));
             }
         }
     }
-    let reason = format!("all {} steps succeeded", test_flows::steps(run.workflow).len());
-    hub.record(records::end(db, &run, RunStatus::Succeeded, &reason));
+    Some((RunStatus::Succeeded, format!("all {} steps succeeded", test_flows::steps(run.workflow).len())))
+}
+
+/// Ends the MCP session, if the server opened one, within the step timeout; the run's outcome is already
+/// recorded, so a server that refuses (405 is allowed) changes nothing.
+async fn end_session(session: &McpSession) {
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let _ = future::select(Box::pin(session.end(&signal)), Box::pin(Delay::from(STEP_TIMEOUT))).await;
+    controller.abort();
 }
 
 /// One step, raced against the step timeout and a cancel. The step's request is aborted when either wins,
