@@ -16,23 +16,38 @@ use quote::quote;
 use super::{Layout, REGENERATE_COMMAND};
 use crate::model::Model;
 
+/// Builds one file's tokens; `None` when the spec needs no such file.
+type Emitter = fn(&Model) -> Option<TokenStream>;
+
 /// Files under `generated/rust/`, by relative path.
+///
+/// Formatting (syn parsing and prettyplease printing) is most of the generator's time and the files are
+/// independent, so each is built and formatted on a thread of its own. Token streams cannot cross threads,
+/// so every thread also builds its own tokens; the result is the same whatever the scheduling.
 pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
     let header = header(layout);
-    let auth = auth::render(model);
-    let mut files = vec![
-        ("mod.rs", module_root(auth.is_some())),
-        ("types.rs", types::render(model)),
-        ("params.rs", params::render(model)),
-        ("service.rs", service::render(model)),
-        ("dispatch.rs", dispatch::render(model)),
-        ("bindings.rs", bindings::render(model)),
-        ("documents.rs", documents::render(model)),
+    let emitters: [(&str, Emitter); 8] = [
+        ("mod.rs", |model| Some(module_root(model.oauth.is_some()))),
+        ("types.rs", |model| Some(types::render(model))),
+        ("params.rs", |model| Some(params::render(model))),
+        ("service.rs", |model| Some(service::render(model))),
+        ("dispatch.rs", |model| Some(dispatch::render(model))),
+        ("bindings.rs", |model| Some(bindings::render(model))),
+        ("documents.rs", |model| Some(documents::render(model))),
+        ("auth.rs", auth::render),
     ];
-    if let Some(auth) = auth {
-        files.push(("auth.rs", auth));
-    }
-    files.into_iter().map(|(name, tokens)| (name.to_owned(), format!("{header}{}", format(tokens)))).collect()
+    std::thread::scope(|scope| {
+        let threads: Vec<_> =
+            emitters.into_iter().map(|(name, emit)| (name, scope.spawn(move || emit(model).map(format)))).collect();
+        threads
+            .into_iter()
+            .filter_map(|(name, thread)| {
+                // An emitter that panics is a generator bug; re-raise it here rather than lose a file.
+                let text = thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                Some((name.to_owned(), format!("{header}{text}")))
+            })
+            .collect()
+    })
 }
 
 fn header(layout: &Layout) -> String {
@@ -71,11 +86,12 @@ fn module_root(with_auth: bool) -> TokenStream {
 }
 
 /// Formats tokens as a Rust file. The emitters only produce valid items, so a parse failure is a bug in the
-/// generator itself: it is reported inside the output, where the compile step will show it.
+/// generator itself: it is reported inside the output, where the compile step will show it. The tokens are
+/// not kept for that report: parsing a shared token stream would copy all of it.
 fn format(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
+    match syn::parse2::<syn::File>(tokens) {
         Ok(file) => separate_items(&prettyplease::unparse(&file)),
-        Err(error) => format!("compile_error!({:?});\n// {tokens}\n", format!("codegen emitted invalid Rust: {error}")),
+        Err(error) => format!("compile_error!({:?});\n", format!("codegen emitted invalid Rust: {error}")),
     }
 }
 
