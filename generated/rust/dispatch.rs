@@ -89,273 +89,194 @@ pub async fn handle<S: Service>(
     }
 }
 
-async fn route<S: Service>(
-    service: &S,
+/// A route's answer in the making: its handler's future, boxed, so that `route` only has to pick one.
+type Answer<'a> = ::core::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::core::future::Future<
+            Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+        > + 'a,
+    >,
+>;
+
+/// Picks the handler of a request. Arms only start a handler and `handle` awaits it, so this stays a
+/// plain function whose size grows with the route count, not a future holding every handler's state.
+fn route<'a, S: Service>(
+    service: &'a S,
     method: ::worker::Method,
-    incoming: Incoming<'_>,
-) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    incoming: Incoming<'a>,
+) -> Answer<'a> {
     use ::worker::Method;
 
     match incoming.segments {
         [".well-known", "mcp.json"] => {
             match method {
-                Method::Get => handle_mcp_manifest(service, incoming).await,
+                Method::Get => start(handle_mcp_manifest(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         [".well-known", "oauth-protected-resource"] => {
             match method {
-                Method::Get => handle_oauth_protected_resource(service, incoming).await,
+                Method::Get => start(handle_oauth_protected_resource(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "control"] => {
             match method {
-                Method::Post => handle_post_control(service, incoming).await,
+                Method::Post => start(handle_post_control(service, incoming)),
                 Method::Options => preflight(&incoming, "POST, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "POST, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "POST, OPTIONS"),
             }
         }
 
         ["api", "health"] => {
             match method {
-                Method::Get => handle_get_health(service, incoming).await,
+                Method::Get => start(handle_get_health(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "logs"] => {
             match method {
-                Method::Get => handle_get_logs(service, incoming).await,
+                Method::Get => start(handle_get_logs(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "metrics"] => {
             match method {
-                Method::Get => handle_get_metrics(service, incoming).await,
+                Method::Get => start(handle_get_metrics(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "runs"] => {
             match method {
-                Method::Get => handle_get_runs(service, incoming).await,
+                Method::Get => start(handle_get_runs(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "test-flow"] => {
             match method {
-                Method::Post => handle_post_test_flow(service, incoming).await,
+                Method::Post => start(handle_post_test_flow(service, incoming)),
                 Method::Options => preflight(&incoming, "POST, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "POST, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "POST, OPTIONS"),
             }
         }
 
         ["api", "traces"] => {
             match method {
-                Method::Get => handle_get_traces(service, incoming).await,
+                Method::Get => start(handle_get_traces(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["auth", "callback"] => {
             match method {
-                Method::Get => handle_auth_callback(service, incoming).await,
+                Method::Get => start(handle_auth_callback(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["auth", "login"] => {
             match method {
-                Method::Get => handle_auth_login(service, incoming).await,
+                Method::Get => start(handle_auth_login(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["auth", "logout"] => {
             match method {
-                Method::Get => handle_auth_logout(service, incoming).await,
-                Method::Post => handle_auth_logout(service, incoming).await,
+                Method::Get => start(handle_auth_logout(service, incoming)),
+                Method::Post => start(handle_auth_logout(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, POST, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, POST, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, POST, OPTIONS"),
             }
         }
 
         ["docs"] => {
             match method {
-                Method::Get => handle_api_reference(service, incoming).await,
+                Method::Get => start(handle_api_reference(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["events"] => {
             match method {
-                Method::Get => handle_events(service, incoming).await,
+                Method::Get => start(handle_events(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["mcp"] => {
             match method {
-                Method::Get => handle_mcp(service, incoming).await,
-                Method::Post => handle_mcp(service, incoming).await,
-                Method::Delete => handle_mcp(service, incoming).await,
+                Method::Get => start(handle_mcp(service, incoming)),
+                Method::Post => start(handle_mcp(service, incoming)),
+                Method::Delete => start(handle_mcp(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, POST, DELETE, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, POST, DELETE, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, POST, DELETE, OPTIONS"),
             }
         }
 
         ["openapi.json"] => {
             match method {
-                Method::Get => handle_openapi_document(service, incoming).await,
+                Method::Get => start(handle_openapi_document(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         _ => {
-            ::core::result::Result::Err(
-                ::codegen_runtime::ApiError::not_found(
-                    ::std::format!("no route for {} {}", method, incoming.url.path()),
+            let message = ::std::format!(
+                "no route for {} {}", method, incoming.url.path()
+            );
+            answered(
+                ::core::result::Result::Err(
+                    ::codegen_runtime::ApiError::not_found(message),
                 ),
             )
         }
     }
 }
 
-fn preflight(
-    incoming: &Incoming<'_>,
-    methods: &'static str,
-) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    ::core::result::Result::Ok(
-        Outcome::Complete(CORS.preflight(incoming.origin, methods)?),
+/// A handler's answer, once it runs.
+fn start<'a>(
+    handler: impl ::core::future::Future<
+        Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+    > + 'a,
+) -> Answer<'a> {
+    ::std::boxed::Box::pin(handler)
+}
+
+/// An answer known without running a handler.
+fn answered<'a>(
+    result: ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+) -> Answer<'a> {
+    ::std::boxed::Box::pin(::core::future::ready(result))
+}
+
+fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
+    answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+}
+
+fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
+    answered(
+        ::core::result::Result::Err(
+            ::codegen_runtime::ApiError::method_not_allowed(method.as_ref(), allow),
+        ),
     )
 }
 

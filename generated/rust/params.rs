@@ -24,54 +24,15 @@ impl GetLogsParams {
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
-        let limit = {
-            let raw = query.get("limit");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::codegen_runtime::parse_integer(raw, "query.limit")?;
-                    ::codegen_runtime::check_range(
-                            value as f64,
-                            ::core::option::Option::Some(1f64),
-                            ::core::option::Option::Some(1000f64),
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.limit",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => 100i64,
-            }
-        };
-
-        let since = {
-            let raw = query.get("since");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::codegen_runtime::parse_integer(
-                            raw,
-                            "query.since",
-                        )?;
-                        ::codegen_runtime::check_range(
-                                value as f64,
-                                ::core::option::Option::Some(0f64),
-                                ::core::option::Option::None,
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "query.since",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        ::core::result::Result::Ok(Self { limit, since })
+        ::core::result::Result::Ok(Self {
+            limit: ::codegen_runtime::Param::query(&query, "limit")
+                .or(
+                    100i64,
+                    &::codegen_runtime::Checks::NONE.minimum(1f64).maximum(1000f64),
+                )?,
+            since: ::codegen_runtime::Param::query(&query, "since")
+                .optional(&::codegen_runtime::Checks::NONE.minimum(0f64))?,
+        })
     }
 }
 
@@ -92,28 +53,13 @@ impl GetTracesParams {
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
-        let limit = {
-            let raw = query.get("limit");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::codegen_runtime::parse_integer(raw, "query.limit")?;
-                    ::codegen_runtime::check_range(
-                            value as f64,
-                            ::core::option::Option::Some(1f64),
-                            ::core::option::Option::Some(500f64),
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.limit",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => 50i64,
-            }
-        };
-
-        ::core::result::Result::Ok(Self { limit })
+        ::core::result::Result::Ok(Self {
+            limit: ::codegen_runtime::Param::query(&query, "limit")
+                .or(
+                    50i64,
+                    &::codegen_runtime::Checks::NONE.minimum(1f64).maximum(500f64),
+                )?,
+        })
     }
 }
 
@@ -138,63 +84,16 @@ impl AuthCallbackParams {
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
-        let code = {
-            let raw = query.get("code");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_length(
-                            &value,
-                            ::core::option::Option::Some(1usize),
-                            ::core::option::Option::Some(2048usize),
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.code",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.code",
-                            "the query parameter `code` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        let state = {
-            let raw = query.get("state");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_length(
-                            &value,
-                            ::core::option::Option::Some(1usize),
-                            ::core::option::Option::Some(512usize),
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.state",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.state",
-                            "the query parameter `state` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        ::core::result::Result::Ok(Self { code, state })
+        ::core::result::Result::Ok(Self {
+            code: ::codegen_runtime::Param::query(&query, "code")
+                .required(
+                    &::codegen_runtime::Checks::NONE.min_length(1).max_length(2048),
+                )?,
+            state: ::codegen_runtime::Param::query(&query, "state")
+                .required(
+                    &::codegen_runtime::Checks::NONE.min_length(1).max_length(512),
+                )?,
+        })
     }
 }
 
@@ -214,30 +113,9 @@ impl AuthLogoutParams {
         _url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
-        let x_session_id = {
-            let header = request.headers().get("X-Session-Id")?;
-            let raw = header.as_deref();
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::std::string::String::from(raw);
-                        ::codegen_runtime::check_length(
-                                &value,
-                                ::core::option::Option::None,
-                                ::core::option::Option::Some(128usize),
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "header.X-Session-Id",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        ::core::result::Result::Ok(Self { x_session_id })
+        ::core::result::Result::Ok(Self {
+            x_session_id: ::codegen_runtime::Param::header(request, "X-Session-Id")?
+                .optional(&::codegen_runtime::Checks::NONE.max_length(128))?,
+        })
     }
 }

@@ -46,37 +46,34 @@ impl<'a> Query<'a> {
 }
 
 /// A percent-decoded path segment.
-pub fn path_segment(raw: &str, location: &'static str) -> Result<String, ApiError> {
+pub(crate) fn path_segment(raw: &str) -> Result<Cow<'_, str>, String> {
     percent_encoding::percent_decode_str(raw)
         .decode_utf8()
-        .map(Cow::into_owned)
-        .map_err(|_| ApiError::invalid_parameter(location, "is not valid UTF-8 after percent-decoding"))
+        .map_err(|_| "is not valid UTF-8 after percent-decoding".to_owned())
 }
 
-pub fn parse_integer(raw: &str, location: &'static str) -> Result<i64, ApiError> {
-    raw.trim()
-        .parse()
-        .map_err(|_| ApiError::invalid_parameter(location, format!("expected an integer, got `{}`", excerpt(raw))))
+pub(crate) fn parse_integer(raw: &str) -> Result<i64, String> {
+    raw.trim().parse().map_err(|_| format!("expected an integer, got `{}`", excerpt(raw)))
 }
 
-pub fn parse_number(raw: &str, location: &'static str) -> Result<f64, ApiError> {
+pub(crate) fn parse_number(raw: &str) -> Result<f64, String> {
     raw.trim()
         .parse::<f64>()
         .ok()
         .filter(|n| n.is_finite())
-        .ok_or_else(|| ApiError::invalid_parameter(location, format!("expected a number, got `{}`", excerpt(raw))))
+        .ok_or_else(|| format!("expected a number, got `{}`", excerpt(raw)))
 }
 
-pub fn parse_bool(raw: &str, location: &'static str) -> Result<bool, ApiError> {
+pub(crate) fn parse_bool(raw: &str) -> Result<bool, String> {
     match raw {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
-        _ => Err(ApiError::invalid_parameter(location, format!("expected true or false, got `{}`", excerpt(raw)))),
+        _ => Err(format!("expected true or false, got `{}`", excerpt(raw))),
     }
 }
 
 /// Checks `minimum`/`maximum`; the message names the bound that was crossed.
-pub fn check_range(value: f64, minimum: Option<f64>, maximum: Option<f64>) -> Result<(), String> {
+pub(crate) fn check_range(value: f64, minimum: Option<f64>, maximum: Option<f64>) -> Result<(), String> {
     if let Some(min) = minimum.filter(|min| value < *min) {
         return Err(format!("must be at least {min}, got {value}"));
     }
@@ -87,7 +84,7 @@ pub fn check_range(value: f64, minimum: Option<f64>, maximum: Option<f64>) -> Re
 }
 
 /// Checks `min_length`/`max_length` in characters.
-pub fn check_length(value: &str, min_length: Option<usize>, max_length: Option<usize>) -> Result<(), String> {
+pub(crate) fn check_length(value: &str, min_length: Option<usize>, max_length: Option<usize>) -> Result<(), String> {
     let length = value.chars().count();
     if let Some(min) = min_length.filter(|min| length < *min) {
         return Err(format!("must be at least {min} characters long, got {length}"));
@@ -99,7 +96,7 @@ pub fn check_length(value: &str, min_length: Option<usize>, max_length: Option<u
 }
 
 /// Checks a string parameter against the values the spec allows.
-pub fn check_allowed(value: &str, allowed: &[&str]) -> Result<(), String> {
+pub(crate) fn check_allowed(value: &str, allowed: &[&str]) -> Result<(), String> {
     if allowed.contains(&value) {
         Ok(())
     } else {
@@ -108,7 +105,7 @@ pub fn check_allowed(value: &str, allowed: &[&str]) -> Result<(), String> {
 }
 
 /// The error for a body field at `at.field` that failed a check.
-pub fn field_error(at: &str, field: &str, message: String) -> ApiError {
+pub(crate) fn field_error(at: &str, field: &str, message: String) -> ApiError {
     ApiError::invalid_body(format!("{at}.{field}"), message)
 }
 
@@ -121,7 +118,7 @@ pub enum Format {
     Email,
 }
 
-pub fn check_format(value: &str, format: Format) -> Result<(), String> {
+pub(crate) fn check_format(value: &str, format: Format) -> Result<(), String> {
     let valid = match format {
         Format::DateTime => chrono::DateTime::parse_from_rfc3339(value).is_ok(),
         Format::Uri => url::Url::parse(value).is_ok(),
@@ -255,7 +252,7 @@ mod tests {
         assert!(check_format("https://mcp.example.com/mcp", Format::Uri).is_ok());
         assert!(check_format("not a uri", Format::Uri).is_err());
         assert!(check_format("6f1b0d3e-8a43-4d5e-9c1f-1234567890ab", Format::Uuid).is_ok());
-        assert!(parse_integer("12x", "query.limit").is_err());
-        assert_eq!(parse_integer("12", "query.limit").unwrap(), 12);
+        assert!(parse_integer("12x").is_err());
+        assert_eq!(parse_integer("12").unwrap(), 12);
     }
 }

@@ -5,16 +5,15 @@
 //! synchronous except body reading, and nothing here knows about any particular spec.
 
 pub mod auth;
+mod checks;
 mod cors;
 mod error;
 mod extract;
 pub mod mcp;
 mod respond;
 
+pub use checks::{Checked, Checks, FromParam, Param, ParamIn};
 pub use cors::CorsPolicy;
 pub use error::{ApiError, ErrorCode};
-pub use extract::{
-    check_allowed, check_format, check_length, check_range, decode_json, field_error, parse_bool, parse_integer,
-    parse_number, path_segment, read_json, Format, Query, Validate,
-};
+pub use extract::{decode_json, read_json, Format, Query, Validate};
 pub use respond::{json_response, static_response, Redirect};

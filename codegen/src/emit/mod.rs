@@ -81,8 +81,22 @@ pub fn json(value: &serde_json::Value) -> String {
     text
 }
 
-/// Emits every output for a checked model.
+/// Emits every output for a checked model. The Rust files take longest, so they are made on other threads
+/// (see `rust::render`) while this one makes the documents.
 pub fn emit_all(model: &Model, layout: &Layout) -> Files {
+    std::thread::scope(|scope| {
+        let rust = scope.spawn(|| rust::render(model, layout));
+        let mut files = documents(model, layout);
+        let rust = rust.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        for (path, contents) in rust {
+            files.add(Root::Generated, format!("rust/{path}"), contents);
+        }
+        files
+    })
+}
+
+/// Every output but the Rust files.
+fn documents(model: &Model, layout: &Layout) -> Files {
     let mut files = Files::default();
     files.add(Root::Generated, "spec.schema.json", json(&crate::schema::spec_schema()));
     let openapi = openapi::document(model);
@@ -105,9 +119,6 @@ pub fn emit_all(model: &Model, layout: &Layout) -> Files {
     files.add(Root::Generated, ".dev.vars.example", wrangler::dev_vars_example(model, layout));
     for (path, contents) in docs::render(model, layout) {
         files.add(Root::Docs, path, contents);
-    }
-    for (path, contents) in rust::render(model, layout) {
-        files.add(Root::Generated, format!("rust/{path}"), contents);
     }
     files
 }

@@ -84,24 +84,42 @@ pub fn render(model: &Model) -> TokenStream {
             }
         }
 
-        async fn route<S: Service>(
-            service: &S,
-            method: ::worker::Method,
-            incoming: Incoming<'_>,
-        ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+        /// A route's answer in the making: its handler's future, boxed, so that `route` only has to pick one.
+        type Answer<'a> = ::core::pin::Pin<
+            ::std::boxed::Box<dyn ::core::future::Future<Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>> + 'a>,
+        >;
+
+        /// Picks the handler of a request. Arms only start a handler and `handle` awaits it, so this stays a
+        /// plain function whose size grows with the route count, not a future holding every handler's state.
+        fn route<'a, S: Service>(service: &'a S, method: ::worker::Method, incoming: Incoming<'a>) -> Answer<'a> {
             use ::worker::Method;
             match incoming.segments {
                 #(#arms)*
-                _ => ::core::result::Result::Err(::codegen_runtime::ApiError::not_found(::std::format!(
-                    "no route for {} {}",
-                    method,
-                    incoming.url.path()
-                ))),
+                _ => {
+                    let message = ::std::format!("no route for {} {}", method, incoming.url.path());
+                    answered(::core::result::Result::Err(::codegen_runtime::ApiError::not_found(message)))
+                }
             }
         }
 
-        fn preflight(incoming: &Incoming<'_>, methods: &'static str) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-            ::core::result::Result::Ok(Outcome::Complete(CORS.preflight(incoming.origin, methods)?))
+        /// A handler's answer, once it runs.
+        fn start<'a>(
+            handler: impl ::core::future::Future<Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>> + 'a,
+        ) -> Answer<'a> {
+            ::std::boxed::Box::pin(handler)
+        }
+
+        /// An answer known without running a handler.
+        fn answered<'a>(result: ::core::result::Result<Outcome, ::codegen_runtime::ApiError>) -> Answer<'a> {
+            ::std::boxed::Box::pin(::core::future::ready(result))
+        }
+
+        fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
+            answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+        }
+
+        fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
+            answered(::core::result::Result::Err(::codegen_runtime::ApiError::method_not_allowed(method.as_ref(), allow)))
         }
 
         #(#handlers)*
@@ -173,13 +191,13 @@ fn path_arms(model: &Model) -> Vec<TokenStream> {
             let method_arms = methods.iter().map(|(method, route)| {
                 let variant = format_ident!("{}", method_variant(*method));
                 let handler = handler_name(route);
-                quote!(Method::#variant => #handler(service, incoming).await,)
+                quote!(Method::#variant => start(#handler(service, incoming)),)
             });
             quote! {
                 #pattern => match method {
                     #(#method_arms)*
                     Method::Options => preflight(&incoming, #allow),
-                    other => ::core::result::Result::Err(::codegen_runtime::ApiError::method_not_allowed(other.as_ref(), #allow)),
+                    other => not_allowed(other, #allow),
                 },
             }
         })

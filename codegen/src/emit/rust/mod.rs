@@ -21,31 +21,47 @@ use crate::model::Model;
 
 pub use mcp::{RESOURCES_JSON, TOOLS_JSON};
 
+/// Builds one module's tokens; `None` when the spec needs no such module.
+type Emitter = fn(&Model) -> Option<TokenStream>;
+
 /// Files under `generated/rust/`, by relative path.
+///
+/// Formatting (syn parsing and prettyplease printing) is most of the generator's time and the files are
+/// independent, so each is built and formatted on a thread of its own. Token streams cannot cross threads,
+/// so every thread also builds its own tokens; the result is the same whatever the scheduling.
 pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
     let header = header(layout);
-    let always = [
-        ("types", types::render(model)),
-        ("params", params::render(model)),
-        ("service", service::render(model)),
-        ("dispatch", dispatch::render(model)),
-        ("bindings", bindings::render(model)),
-        ("documents", documents::render(model)),
+    let emitters: [(&str, Emitter); 10] = [
+        ("types", |model| Some(types::render(model))),
+        ("params", |model| Some(params::render(model))),
+        ("service", |model| Some(service::render(model))),
+        ("dispatch", |model| Some(dispatch::render(model))),
+        ("bindings", |model| Some(bindings::render(model))),
+        ("documents", |model| Some(documents::render(model))),
+        // Modules for the sections and route kinds this spec has.
+        ("auth", auth::render),
+        ("streams", streams::render),
+        ("test_flows", test_flows::render),
+        ("mcp", |model| model.mcp.as_ref().map(|server| mcp::render(model, server))),
     ];
-    // Modules for the sections and route kinds this spec has.
-    let optional = [
-        ("auth", auth::render(model)),
-        ("streams", streams::render(model)),
-        ("test_flows", test_flows::render(model)),
-        ("mcp", model.mcp.as_ref().map(|server| mcp::render(model, server))),
-    ];
-    let mut modules: Vec<(&str, TokenStream)> = always.into_iter().collect();
-    modules.extend(optional.into_iter().filter_map(|(name, tokens)| Some((name, tokens?))));
+    // Each module is built and formatted on its own thread.
+    let modules: Vec<(&str, String)> = std::thread::scope(|scope| {
+        let threads: Vec<_> =
+            emitters.into_iter().map(|(name, emit)| (name, scope.spawn(move || emit(model).map(format)))).collect();
+        threads
+            .into_iter()
+            .filter_map(|(name, thread)| {
+                // An emitter that panics is a generator bug; re-raise it here rather than lose a file.
+                let text = thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                Some((name, text))
+            })
+            .collect()
+    });
     let mut names: Vec<&str> = modules.iter().map(|(name, _)| *name).collect();
     names.sort_unstable();
-    std::iter::once(("mod", module_root(&names)))
+    std::iter::once(("mod", format(module_root(&names))))
         .chain(modules)
-        .map(|(name, tokens)| (format!("{name}.rs"), format!("{header}{}", format(tokens))))
+        .map(|(name, text)| (format!("{name}.rs"), format!("{header}{text}")))
         .collect()
 }
 
@@ -76,11 +92,12 @@ fn module_root(modules: &[&str]) -> TokenStream {
 }
 
 /// Formats tokens as a Rust file. The emitters only produce valid items, so a parse failure is a bug in the
-/// generator itself: it is reported inside the output, where the compile step will show it.
+/// generator itself: it is reported inside the output, where the compile step will show it. The tokens are
+/// not kept for that report: parsing a shared token stream would copy all of it.
 fn format(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
+    match syn::parse2::<syn::File>(tokens) {
         Ok(file) => separate_items(&prettyplease::unparse(&file)),
-        Err(error) => format!("compile_error!({:?});\n// {tokens}\n", format!("codegen emitted invalid Rust: {error}")),
+        Err(error) => format!("compile_error!({:?});\n", format!("codegen emitted invalid Rust: {error}")),
     }
 }
 

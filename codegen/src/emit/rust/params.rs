@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::values::{constraint_checks, literal, rust_type};
-use crate::model::{FieldType, Model, Param, ParamLocation, PathSegment, Route};
+use super::values::{checks, literal, rust_type};
+use crate::model::{Model, Param, ParamLocation, PathSegment, Route};
 use crate::naming::{ident, pascal_case, snake_case};
 
 /// The params struct name of a route, when it has parameters.
@@ -32,6 +32,7 @@ fn params_struct(route: &Route) -> Option<TokenStream> {
     let fields = route.params.iter().map(|param| {
         let field = field_ident(param);
         let doc = docs(param.field.description.as_deref());
+        let blank = param.field.description.is_some().then(|| quote!(#[doc = ""]));
         let location = format!(" From {} `{}`.", param.location.as_str(), param.field.name);
         let ty = rust_type(&param.field.ty);
         let ty = if param.field.required || param.field.default.is_some() {
@@ -39,10 +40,9 @@ fn params_struct(route: &Route) -> Option<TokenStream> {
         } else {
             quote!(::core::option::Option<#ty>)
         };
-        quote! { #doc #[doc = ""] #[doc = #location] pub #field: #ty, }
+        quote! { #doc #blank #[doc = #location] pub #field: #ty, }
     });
     let extractions = route.params.iter().map(|param| extraction(route, param));
-    let field_names = route.params.iter().map(field_ident);
     let needs_query = route.params_in(ParamLocation::Query).next().is_some();
     let query = if needs_query { quote!(let query = ::codegen_runtime::Query::parse(url);) } else { quote!() };
     let url_arg = if needs_query { quote!(url) } else { quote!(_url) };
@@ -65,86 +65,37 @@ fn params_struct(route: &Route) -> Option<TokenStream> {
                 #segments_arg: &[&str],
             ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
                 #query
-                #(#extractions)*
-                ::core::result::Result::Ok(Self { #(#field_names),* })
+                ::core::result::Result::Ok(Self { #(#extractions)* })
             }
         }
     })
 }
 
-/// `let name = …;` for one parameter: find the raw text, then parse, check bounds, and apply the default.
+/// `name: value,` for one parameter: where to find it, then parse and check it, applying the default or
+/// answering 400 when a required one is missing. Fields are initialised in order, so the first bad
+/// parameter is the one reported.
 fn extraction(route: &Route, param: &Param) -> TokenStream {
     let field = field_ident(param);
     let wire = &param.field.name;
-    let location = format!("{}.{}", param.location.as_str(), wire);
-    let raw = match param.location {
-        ParamLocation::Query => quote! { let raw = query.get(#wire); },
-        ParamLocation::Header => quote! {
-            let header = request.headers().get(#wire)?;
-            let raw = header.as_deref();
-        },
+    let source = match param.location {
+        ParamLocation::Query => quote!(::codegen_runtime::Param::query(&query, #wire)),
+        ParamLocation::Header => quote!(::codegen_runtime::Param::header(request, #wire)?),
         ParamLocation::Path => {
             let index = route
                 .segments
                 .iter()
                 .position(|segment| matches!(segment, PathSegment::Param(name) if name == wire))
                 .unwrap_or_default();
-            quote! {
-                let decoded = ::codegen_runtime::path_segment(segments.get(#index).copied().unwrap_or_default(), #location)?;
-                let raw = ::core::option::Option::Some(decoded.as_str());
-            }
+            quote!(::codegen_runtime::Param::path(segments, #index, #wire)?)
         }
     };
-    let parse = match param.field.ty {
-        FieldType::Integer => quote!(::codegen_runtime::parse_integer(raw, #location)?),
-        FieldType::Number => quote!(::codegen_runtime::parse_number(raw, #location)?),
-        FieldType::Boolean => quote!(::codegen_runtime::parse_bool(raw, #location)?),
-        _ => quote!(::std::string::String::from(raw)),
-    };
-    let fail = quote!(|message| ::codegen_runtime::ApiError::invalid_parameter(#location, message));
-    let value_ref = if param.field.ty == FieldType::String { quote!(&value) } else { quote!(value) };
-    let checks = constraint_checks(&param.field.ty, &param.field.constraints, &value_ref, &fail);
-    let parsed = if checks.is_empty() {
-        parse.clone()
-    } else {
-        quote! {{
-            let value = #parse;
-            #checks
-            value
-        }}
-    };
+    let checks =
+        checks(&param.field.ty, &param.field.constraints).unwrap_or_else(|| quote!(::codegen_runtime::Checks::NONE));
     let default = param.field.default.as_ref().and_then(|value| literal(&param.field.ty, value));
-    let required_message = format!("the {} parameter `{}` is required", param.location.as_str(), wire);
-    let resolved = match (default, param.field.required) {
-        (Some(default), _) => quote! {
-            match raw {
-                ::core::option::Option::Some(raw) => #parsed,
-                ::core::option::Option::None => #default,
-            }
-        },
-        (None, true) => quote! {
-            match raw {
-                ::core::option::Option::Some(raw) => #parsed,
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(::codegen_runtime::ApiError::invalid_parameter(#location, #required_message));
-                }
-            }
-        },
-        // Without a fallible step, mapping the option is all there is to do.
-        (None, false) if checks.is_empty() && param.field.ty == FieldType::String => {
-            quote! { raw.map(::std::string::String::from) }
-        }
-        (None, false) => quote! {
-            match raw {
-                ::core::option::Option::Some(raw) => ::core::option::Option::Some(#parsed),
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        },
+    let value = match (default, param.field.required) {
+        (Some(default), _) => quote!(#source.or(#default, &#checks)?),
+        (None, true) => quote!(#source.required(&#checks)?),
+        (None, false) => quote!(#source.optional(&#checks)?),
     };
-    quote! {
-        let #field = {
-            #raw
-            #resolved
-        };
-    }
+    quote!(#field: #value,)
 }

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::values::{constraint_checks, literal, needs_validation, rust_type};
+use super::values::{checks, literal, needs_validation, rust_type};
 use crate::model::{EnumDef, FieldType, Model, ObjectDef, TypeDef};
 use crate::naming::{ident, pascal_case};
 
@@ -136,30 +136,31 @@ fn validate_impl(model: &Model, def: &ObjectDef) -> TokenStream {
         .map(|field| {
             let field_ident = ident(&field.name);
             let wire = &field.name;
-            let fail = quote!(|message| ::codegen_runtime::field_error(at, #wire, message));
-            let value = if matches!(field.ty, FieldType::Integer | FieldType::Number) { quote!(*value) } else { quote!(value) };
-            let own = constraint_checks(&field.ty, &field.constraints, &value, &fail);
-            let nested = match &field.ty {
-                FieldType::Named(_) | FieldType::Array(_) => {
-                    quote! { ::codegen_runtime::Validate::validate(value, &::std::format!("{at}.{}", #wire))?; }
-                }
-                FieldType::Map(_) => quote! {
-                    for (key, item) in value {
+            // The field's own checks take an `Option` as it is: an absent optional value passes.
+            let own = checks(&field.ty, &field.constraints)
+                .map(|checks| quote! { #checks.field(&self.#field_ident, at, #wire)?; });
+            let is_enum =
+                matches!(&field.ty, FieldType::Named(n) if matches!(model.type_def(n), Some(TypeDef::Enum(_))));
+            let nested = |value: TokenStream| match &field.ty {
+                FieldType::Named(_) if is_enum => None,
+                FieldType::Named(_) | FieldType::Array(_) => Some(quote! {
+                    ::codegen_runtime::Validate::validate(#value, &::std::format!("{at}.{}", #wire))?;
+                }),
+                FieldType::Map(_) => Some(quote! {
+                    for (key, item) in #value {
                         ::codegen_runtime::Validate::validate(item, &::std::format!("{at}.{}.{key}", #wire))?;
                     }
-                },
-                _ => quote!(),
+                }),
+                _ => None,
             };
-            let nested = if matches!(&field.ty, FieldType::Named(n) if matches!(model.type_def(n), Some(TypeDef::Enum(_)))) {
-                quote!()
+            let nested = if field.required || field.default.is_some() {
+                nested(quote!(&self.#field_ident))
             } else {
-                nested
+                nested(quote!(value)).map(|checks| {
+                    quote! { if let ::core::option::Option::Some(value) = &self.#field_ident { #checks } }
+                })
             };
-            if field.required || field.default.is_some() {
-                quote! { { let value = &self.#field_ident; #own #nested } }
-            } else {
-                quote! { if let ::core::option::Option::Some(value) = &self.#field_ident { #own #nested } }
-            }
+            quote! { #own #nested }
         })
         .collect();
     let at = if checks.is_empty() { quote!(_at) } else { quote!(at) };

@@ -55,46 +55,36 @@ pub fn format_tokens(format: StringFormat) -> TokenStream {
     }
 }
 
-/// Checks on one value, each mapping its failure message with `fail` (a closure expression taking the
-/// message). `value` is a number by value for numeric fields and a string reference for string fields.
-pub fn constraint_checks(ty: &FieldType, c: &Constraints, value: &TokenStream, fail: &TokenStream) -> TokenStream {
-    let option = |bound: Option<f64>| match bound {
-        Some(bound) => {
-            let literal = Literal::f64_suffixed(bound);
-            quote!(::core::option::Option::Some(#literal))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let length = |bound: Option<u32>| match bound {
-        Some(bound) => {
-            let literal = Literal::usize_suffixed(bound as usize);
-            quote!(::core::option::Option::Some(#literal))
-        }
-        None => quote!(::core::option::Option::None),
-    };
-    let mut checks = Vec::new();
+/// The runtime `Checks` of one value: `Checks::NONE` plus a builder call per declared check, or `None` when
+/// the spec declares none for this type.
+pub fn checks(ty: &FieldType, c: &Constraints) -> Option<TokenStream> {
+    let mut calls = Vec::new();
     match ty {
-        FieldType::Integer | FieldType::Number if c.minimum.is_some() || c.maximum.is_some() => {
-            let (min, max) = (option(c.minimum), option(c.maximum));
-            let as_float = if *ty == FieldType::Integer { quote!(#value as f64) } else { quote!(#value) };
-            checks.push(quote! { ::codegen_runtime::check_range(#as_float, #min, #max).map_err(#fail)?; });
+        FieldType::Integer | FieldType::Number => {
+            if let Some(minimum) = c.minimum.map(Literal::f64_suffixed) {
+                calls.push(quote!(minimum(#minimum)));
+            }
+            if let Some(maximum) = c.maximum.map(Literal::f64_suffixed) {
+                calls.push(quote!(maximum(#maximum)));
+            }
         }
         FieldType::String => {
-            if c.min_length.is_some() || c.max_length.is_some() {
-                let (min, max) = (length(c.min_length), length(c.max_length));
-                checks.push(quote! { ::codegen_runtime::check_length(#value, #min, #max).map_err(#fail)?; });
+            if let Some(min) = c.min_length.map(|n| Literal::usize_unsuffixed(n as usize)) {
+                calls.push(quote!(min_length(#min)));
             }
-            if let Some(format) = c.format {
-                let format = format_tokens(format);
-                checks.push(quote! { ::codegen_runtime::check_format(#value, #format).map_err(#fail)?; });
+            if let Some(max) = c.max_length.map(|n| Literal::usize_unsuffixed(n as usize)) {
+                calls.push(quote!(max_length(#max)));
+            }
+            if let Some(format) = c.format.map(format_tokens) {
+                calls.push(quote!(format(#format)));
             }
             if let Some(allowed) = &c.allowed {
-                checks.push(quote! { ::codegen_runtime::check_allowed(#value, &[#(#allowed),*]).map_err(#fail)?; });
+                calls.push(quote!(allowed(&[#(#allowed),*])));
             }
         }
         _ => {}
     }
-    quote!(#(#checks)*)
+    (!calls.is_empty()).then(|| quote!(::codegen_runtime::Checks::NONE #(.#calls)*))
 }
 
 /// Whether values of this type carry any check, directly or through nested named types.

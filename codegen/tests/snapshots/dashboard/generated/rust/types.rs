@@ -177,15 +177,9 @@ impl ::codegen_runtime::Validate for ControlRequest {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        if let ::core::option::Option::Some(value) = &self.run_id {
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uuid)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "run_id",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Uuid)
+            .field(&self.run_id, at, "run_id")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -212,12 +206,9 @@ impl ::codegen_runtime::Validate for ControlResult {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.at;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(at, "at", message))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.at, at, "at")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -247,16 +238,9 @@ impl ::codegen_runtime::Validate for Health {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.timestamp;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "timestamp",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.timestamp, at, "timestamp")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -333,26 +317,10 @@ impl ::codegen_runtime::Validate for LogEntry {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.id;
-            ::codegen_runtime::check_range(
-                    *value as f64,
-                    ::core::option::Option::Some(1f64),
-                    ::core::option::Option::None,
-                )
-                .map_err(|message| ::codegen_runtime::field_error(at, "id", message))?;
-        }
-
-        {
-            let value = &self.timestamp;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "timestamp",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE.minimum(1f64).field(&self.id, at, "id")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.timestamp, at, "timestamp")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -434,14 +402,10 @@ impl ::codegen_runtime::Validate for LogPage {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.entries;
-            ::codegen_runtime::Validate::validate(
-                value,
-                &::std::format!("{at}.{}", "entries"),
-            )?;
-        }
-
+        ::codegen_runtime::Validate::validate(
+            &self.entries,
+            &::std::format!("{at}.{}", "entries"),
+        )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -474,47 +438,16 @@ impl ::codegen_runtime::Validate for Metrics {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.logs_total;
-            ::codegen_runtime::check_range(
-                    *value as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                )
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "logs_total",
-                    message,
-                ))?;
-        }
-
-        {
-            let value = &self.runs_total;
-            ::codegen_runtime::check_range(
-                    *value as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                )
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "runs_total",
-                    message,
-                ))?;
-        }
-
-        if let ::core::option::Option::Some(value) = &self.success_rate {
-            ::codegen_runtime::check_range(
-                    *value,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::Some(1f64),
-                )
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "success_rate",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .minimum(0f64)
+            .field(&self.logs_total, at, "logs_total")?;
+        ::codegen_runtime::Checks::NONE
+            .minimum(0f64)
+            .field(&self.runs_total, at, "runs_total")?;
+        ::codegen_runtime::Checks::NONE
+            .minimum(0f64)
+            .maximum(1f64)
+            .field(&self.success_rate, at, "success_rate")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -543,41 +476,18 @@ impl ::codegen_runtime::Validate for Run {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.endpoint;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uri)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "endpoint",
-                    message,
-                ))?;
-        }
-
-        if let ::core::option::Option::Some(value) = &self.finished_at {
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "finished_at",
-                    message,
-                ))?;
-        }
-
-        {
-            let value = &self.id;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uuid)
-                .map_err(|message| ::codegen_runtime::field_error(at, "id", message))?;
-        }
-
-        {
-            let value = &self.started_at;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "started_at",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Uri)
+            .field(&self.endpoint, at, "endpoint")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.finished_at, at, "finished_at")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Uuid)
+            .field(&self.id, at, "id")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.started_at, at, "started_at")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -600,14 +510,10 @@ impl ::codegen_runtime::Validate for RunList {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.runs;
-            ::codegen_runtime::Validate::validate(
-                value,
-                &::std::format!("{at}.{}", "runs"),
-            )?;
-        }
-
+        ::codegen_runtime::Validate::validate(
+            &self.runs,
+            &::std::format!("{at}.{}", "runs"),
+        )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -745,16 +651,9 @@ impl ::codegen_runtime::Validate for TestFlowAccepted {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.run_id;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uuid)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "run_id",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Uuid)
+            .field(&self.run_id, at, "run_id")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -778,26 +677,10 @@ impl ::codegen_runtime::Validate for TestFlowRequest {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.endpoint;
-            ::codegen_runtime::check_length(
-                    value,
-                    ::core::option::Option::None,
-                    ::core::option::Option::Some(2048usize),
-                )
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "endpoint",
-                    message,
-                ))?;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uri)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "endpoint",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .max_length(2048)
+            .format(::codegen_runtime::Format::Uri)
+            .field(&self.endpoint, at, "endpoint")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -820,14 +703,10 @@ impl ::codegen_runtime::Validate for TraceList {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.spans;
-            ::codegen_runtime::Validate::validate(
-                value,
-                &::std::format!("{at}.{}", "spans"),
-            )?;
-        }
-
+        ::codegen_runtime::Validate::validate(
+            &self.spans,
+            &::std::format!("{at}.{}", "spans"),
+        )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -858,39 +737,15 @@ impl ::codegen_runtime::Validate for TraceSpan {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.duration_ms;
-            ::codegen_runtime::check_range(
-                    *value,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                )
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "duration_ms",
-                    message,
-                ))?;
-        }
-
-        if let ::core::option::Option::Some(value) = &self.run_id {
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uuid)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "run_id",
-                    message,
-                ))?;
-        }
-
-        {
-            let value = &self.started_at;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "started_at",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .minimum(0f64)
+            .field(&self.duration_ms, at, "duration_ms")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Uuid)
+            .field(&self.run_id, at, "run_id")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.started_at, at, "started_at")?;
         ::core::result::Result::Ok(())
     }
 }

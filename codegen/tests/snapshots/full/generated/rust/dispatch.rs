@@ -89,279 +89,200 @@ pub async fn handle<S: Service>(
     }
 }
 
-async fn route<S: Service>(
-    service: &S,
+/// A route's answer in the making: its handler's future, boxed, so that `route` only has to pick one.
+type Answer<'a> = ::core::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::core::future::Future<
+            Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+        > + 'a,
+    >,
+>;
+
+/// Picks the handler of a request. Arms only start a handler and `handle` awaits it, so this stays a
+/// plain function whose size grows with the route count, not a future holding every handler's state.
+fn route<'a, S: Service>(
+    service: &'a S,
     method: ::worker::Method,
-    incoming: Incoming<'_>,
-) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    incoming: Incoming<'a>,
+) -> Answer<'a> {
     use ::worker::Method;
 
     match incoming.segments {
         [".well-known", "mcp.json"] => {
             match method {
-                Method::Get => handle_mcp_manifest(service, incoming).await,
+                Method::Get => start(handle_mcp_manifest(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         [".well-known", "oauth-protected-resource"] => {
             match method {
-                Method::Get => handle_oauth_protected_resource(service, incoming).await,
+                Method::Get => start(handle_oauth_protected_resource(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "rooms"] => {
             match method {
-                Method::Get => handle_list_rooms(service, incoming).await,
-                Method::Post => handle_create_room(service, incoming).await,
+                Method::Get => start(handle_list_rooms(service, incoming)),
+                Method::Post => start(handle_create_room(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, POST, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, POST, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, POST, OPTIONS"),
             }
         }
 
         ["auth", "callback"] => {
             match method {
-                Method::Get => handle_sign_in_callback(service, incoming).await,
+                Method::Get => start(handle_sign_in_callback(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["auth", "legacy-callback"] => {
             match method {
-                Method::Get => handle_legacy_callback(service, incoming).await,
+                Method::Get => start(handle_legacy_callback(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["auth", "login"] => {
             match method {
-                Method::Get => handle_sign_in(service, incoming).await,
+                Method::Get => start(handle_sign_in(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["auth", "logout"] => {
             match method {
-                Method::Get => handle_sign_out(service, incoming).await,
-                Method::Post => handle_sign_out(service, incoming).await,
+                Method::Get => start(handle_sign_out(service, incoming)),
+                Method::Post => start(handle_sign_out(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, POST, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, POST, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, POST, OPTIONS"),
             }
         }
 
         ["docs"] => {
             match method {
-                Method::Get => handle_reference_html(service, incoming).await,
+                Method::Get => start(handle_reference_html(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["docs.md"] => {
             match method {
-                Method::Get => handle_reference_markdown(service, incoming).await,
+                Method::Get => start(handle_reference_markdown(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["health"] => {
             match method {
-                Method::Get => handle_get_health(service, incoming).await,
+                Method::Get => start(handle_get_health(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["mcp"] => {
             match method {
-                Method::Post => handle_mcp(service, incoming).await,
-                Method::Delete => handle_mcp(service, incoming).await,
+                Method::Post => start(handle_mcp(service, incoming)),
+                Method::Delete => start(handle_mcp(service, incoming)),
                 Method::Options => preflight(&incoming, "POST, DELETE, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "POST, DELETE, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "POST, DELETE, OPTIONS"),
             }
         }
 
         ["openapi.json"] => {
             match method {
-                Method::Get => handle_openapi_document(service, incoming).await,
+                Method::Get => start(handle_openapi_document(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["ws"] => {
             match method {
-                Method::Get => handle_counter_socket(service, incoming).await,
+                Method::Get => start(handle_counter_socket(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "rooms", _] => {
             match method {
-                Method::Get => handle_get_room(service, incoming).await,
-                Method::Put => handle_update_room(service, incoming).await,
-                Method::Patch => handle_update_room(service, incoming).await,
-                Method::Delete => handle_delete_room(service, incoming).await,
+                Method::Get => start(handle_get_room(service, incoming)),
+                Method::Put => start(handle_update_room(service, incoming)),
+                Method::Patch => start(handle_update_room(service, incoming)),
+                Method::Delete => start(handle_delete_room(service, incoming)),
                 Method::Options => {
                     preflight(&incoming, "GET, PUT, PATCH, DELETE, OPTIONS")
                 }
 
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, PUT, PATCH, DELETE, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, PUT, PATCH, DELETE, OPTIONS"),
             }
         }
 
         ["api", "rooms", _, "events"] => {
             match method {
-                Method::Get => handle_room_events(service, incoming).await,
+                Method::Get => start(handle_room_events(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         ["api", "rooms", _, "messages", _] => {
             match method {
-                Method::Get => handle_get_message(service, incoming).await,
+                Method::Get => start(handle_get_message(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         _ => {
-            ::core::result::Result::Err(
-                ::codegen_runtime::ApiError::not_found(
-                    ::std::format!("no route for {} {}", method, incoming.url.path()),
+            let message = ::std::format!(
+                "no route for {} {}", method, incoming.url.path()
+            );
+            answered(
+                ::core::result::Result::Err(
+                    ::codegen_runtime::ApiError::not_found(message),
                 ),
             )
         }
     }
 }
 
-fn preflight(
-    incoming: &Incoming<'_>,
-    methods: &'static str,
-) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    ::core::result::Result::Ok(
-        Outcome::Complete(CORS.preflight(incoming.origin, methods)?),
+/// A handler's answer, once it runs.
+fn start<'a>(
+    handler: impl ::core::future::Future<
+        Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+    > + 'a,
+) -> Answer<'a> {
+    ::std::boxed::Box::pin(handler)
+}
+
+/// An answer known without running a handler.
+fn answered<'a>(
+    result: ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+) -> Answer<'a> {
+    ::std::boxed::Box::pin(::core::future::ready(result))
+}
+
+fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
+    answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+}
+
+fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
+    answered(
+        ::core::result::Result::Err(
+            ::codegen_runtime::ApiError::method_not_allowed(method.as_ref(), allow),
+        ),
     )
 }
 

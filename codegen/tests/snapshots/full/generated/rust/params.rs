@@ -6,35 +6,26 @@
 /// Parameters of `list_rooms` (/api/rooms).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListRoomsParams {
-    ///
     /// From query `archived`.
     pub archived: bool,
-    ///
     /// From query `callback`.
     pub callback: ::core::option::Option<::std::string::String>,
-    ///
     /// From query `created_after`.
     pub created_after: ::core::option::Option<::std::string::String>,
-    ///
     /// From query `cursor`.
     pub cursor: ::core::option::Option<::std::string::String>,
     /// Most rooms to return
     ///
     /// From query `limit`.
     pub limit: i64,
-    ///
     /// From query `min_score`.
     pub min_score: ::core::option::Option<f64>,
-    ///
     /// From query `owner`.
     pub owner: ::core::option::Option<::std::string::String>,
-    ///
     /// From query `page-token`.
     pub page_token: ::core::option::Option<::std::string::String>,
-    ///
     /// From query `sort`.
     pub sort: ::std::string::String,
-    ///
     /// From header `X-Client-Version`.
     pub x_client_version: ::core::option::Option<i64>,
     /// Correlates logs
@@ -51,242 +42,54 @@ impl ListRoomsParams {
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
-        let archived = {
-            let raw = query.get("archived");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::codegen_runtime::parse_bool(raw, "query.archived")?
-                }
-
-                ::core::option::Option::None => false,
-            }
-        };
-
-        let callback = {
-            let raw = query.get("callback");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::std::string::String::from(raw);
-                        ::codegen_runtime::check_format(
-                                &value,
-                                ::codegen_runtime::Format::Uri,
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "query.callback",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        let created_after = {
-            let raw = query.get("created_after");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::std::string::String::from(raw);
-                        ::codegen_runtime::check_format(
-                                &value,
-                                ::codegen_runtime::Format::DateTime,
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "query.created_after",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        let cursor = {
-            let raw = query.get("cursor");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::std::string::String::from(raw);
-                        ::codegen_runtime::check_length(
-                                &value,
-                                ::core::option::Option::Some(1usize),
-                                ::core::option::Option::Some(64usize),
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "query.cursor",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        let limit = {
-            let raw = query.get("limit");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::codegen_runtime::parse_integer(raw, "query.limit")?;
-                    ::codegen_runtime::check_range(
-                            value as f64,
-                            ::core::option::Option::Some(1f64),
-                            ::core::option::Option::Some(100f64),
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.limit",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => 20i64,
-            }
-        };
-
-        let min_score = {
-            let raw = query.get("min_score");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::codegen_runtime::parse_number(
-                            raw,
-                            "query.min_score",
-                        )?;
-                        ::codegen_runtime::check_range(
-                                value,
-                                ::core::option::Option::Some(0f64),
-                                ::core::option::Option::Some(100f64),
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "query.min_score",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        let owner = {
-            let raw = query.get("owner");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::std::string::String::from(raw);
-                        ::codegen_runtime::check_format(
-                                &value,
-                                ::codegen_runtime::Format::Email,
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "query.owner",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        let page_token = {
-            let raw = query.get("page-token");
-            raw.map(::std::string::String::from)
-        };
-
-        let sort = {
-            let raw = query.get("sort");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_allowed(&value, &["name", "created"])
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.sort",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => ::std::string::String::from("created"),
-            }
-        };
-
-        let x_client_version = {
-            let header = request.headers().get("X-Client-Version")?;
-            let raw = header.as_deref();
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::codegen_runtime::parse_integer(
-                            raw,
-                            "header.X-Client-Version",
-                        )?;
-                        ::codegen_runtime::check_range(
-                                value as f64,
-                                ::core::option::Option::Some(1f64),
-                                ::core::option::Option::None,
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "header.X-Client-Version",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        let x_request_id = {
-            let header = request.headers().get("X-Request-Id")?;
-            let raw = header.as_deref();
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_format(
-                            &value,
-                            ::codegen_runtime::Format::Uuid,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "header.X-Request-Id",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "header.X-Request-Id",
-                            "the header parameter `X-Request-Id` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
         ::core::result::Result::Ok(Self {
-            archived,
-            callback,
-            created_after,
-            cursor,
-            limit,
-            min_score,
-            owner,
-            page_token,
-            sort,
-            x_client_version,
-            x_request_id,
+            archived: ::codegen_runtime::Param::query(&query, "archived")
+                .or(false, &::codegen_runtime::Checks::NONE)?,
+            callback: ::codegen_runtime::Param::query(&query, "callback")
+                .optional(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Uri),
+                )?,
+            created_after: ::codegen_runtime::Param::query(&query, "created_after")
+                .optional(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::DateTime),
+                )?,
+            cursor: ::codegen_runtime::Param::query(&query, "cursor")
+                .optional(
+                    &::codegen_runtime::Checks::NONE.min_length(1).max_length(64),
+                )?,
+            limit: ::codegen_runtime::Param::query(&query, "limit")
+                .or(
+                    20i64,
+                    &::codegen_runtime::Checks::NONE.minimum(1f64).maximum(100f64),
+                )?,
+            min_score: ::codegen_runtime::Param::query(&query, "min_score")
+                .optional(
+                    &::codegen_runtime::Checks::NONE.minimum(0f64).maximum(100f64),
+                )?,
+            owner: ::codegen_runtime::Param::query(&query, "owner")
+                .optional(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Email),
+                )?,
+            page_token: ::codegen_runtime::Param::query(&query, "page-token")
+                .optional(&::codegen_runtime::Checks::NONE)?,
+            sort: ::codegen_runtime::Param::query(&query, "sort")
+                .or(
+                    ::std::string::String::from("created"),
+                    &::codegen_runtime::Checks::NONE.allowed(&["name", "created"]),
+                )?,
+            x_client_version: ::codegen_runtime::Param::header(
+                    request,
+                    "X-Client-Version",
+                )?
+                .optional(&::codegen_runtime::Checks::NONE.minimum(1f64))?,
+            x_request_id: ::codegen_runtime::Param::header(request, "X-Request-Id")?
+                .required(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Uuid),
+                )?,
         })
     }
 }
@@ -298,7 +101,6 @@ pub struct GetRoomParams {
     ///
     /// From path `room_id`.
     pub room_id: ::std::string::String,
-    ///
     /// From header `If-None-Match`.
     pub if_none_match: ::core::option::Option<::std::string::String>,
 }
@@ -310,69 +112,21 @@ impl GetRoomParams {
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
-        let room_id = {
-            let decoded = ::codegen_runtime::path_segment(
-                segments.get(2usize).copied().unwrap_or_default(),
-                "path.room_id",
-            )?;
-            let raw = ::core::option::Option::Some(decoded.as_str());
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_format(
-                            &value,
-                            ::codegen_runtime::Format::Uuid,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            "the path parameter `room_id` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        let if_none_match = {
-            let header = request.headers().get("If-None-Match")?;
-            let raw = header.as_deref();
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    ::core::option::Option::Some({
-                        let value = ::std::string::String::from(raw);
-                        ::codegen_runtime::check_length(
-                                &value,
-                                ::core::option::Option::None,
-                                ::core::option::Option::Some(128usize),
-                            )
-                            .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                                "header.If-None-Match",
-                                message,
-                            ))?;
-                        value
-                    })
-                }
-
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        };
-
-        ::core::result::Result::Ok(Self { room_id, if_none_match })
+        ::core::result::Result::Ok(Self {
+            room_id: ::codegen_runtime::Param::path(segments, 2usize, "room_id")?
+                .required(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Uuid),
+                )?,
+            if_none_match: ::codegen_runtime::Param::header(request, "If-None-Match")?
+                .optional(&::codegen_runtime::Checks::NONE.max_length(128))?,
+        })
     }
 }
 
 /// Parameters of `update_room` (/api/rooms/{room_id}).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateRoomParams {
-    ///
     /// From path `room_id`.
     pub room_id: ::std::string::String,
 }
@@ -384,45 +138,19 @@ impl UpdateRoomParams {
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
-        let room_id = {
-            let decoded = ::codegen_runtime::path_segment(
-                segments.get(2usize).copied().unwrap_or_default(),
-                "path.room_id",
-            )?;
-            let raw = ::core::option::Option::Some(decoded.as_str());
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_format(
-                            &value,
-                            ::codegen_runtime::Format::Uuid,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            "the path parameter `room_id` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        ::core::result::Result::Ok(Self { room_id })
+        ::core::result::Result::Ok(Self {
+            room_id: ::codegen_runtime::Param::path(segments, 2usize, "room_id")?
+                .required(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Uuid),
+                )?,
+        })
     }
 }
 
 /// Parameters of `delete_room` (/api/rooms/{room_id}).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeleteRoomParams {
-    ///
     /// From path `room_id`.
     pub room_id: ::std::string::String,
 }
@@ -434,48 +162,21 @@ impl DeleteRoomParams {
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
-        let room_id = {
-            let decoded = ::codegen_runtime::path_segment(
-                segments.get(2usize).copied().unwrap_or_default(),
-                "path.room_id",
-            )?;
-            let raw = ::core::option::Option::Some(decoded.as_str());
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_format(
-                            &value,
-                            ::codegen_runtime::Format::Uuid,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            "the path parameter `room_id` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        ::core::result::Result::Ok(Self { room_id })
+        ::core::result::Result::Ok(Self {
+            room_id: ::codegen_runtime::Param::path(segments, 2usize, "room_id")?
+                .required(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Uuid),
+                )?,
+        })
     }
 }
 
 /// Parameters of `get_message` (/api/rooms/{room_id}/messages/{seq}).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GetMessageParams {
-    ///
     /// From path `room_id`.
     pub room_id: ::std::string::String,
-    ///
     /// From path `seq`.
     pub seq: i64,
 }
@@ -487,77 +188,21 @@ impl GetMessageParams {
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
-        let room_id = {
-            let decoded = ::codegen_runtime::path_segment(
-                segments.get(2usize).copied().unwrap_or_default(),
-                "path.room_id",
-            )?;
-            let raw = ::core::option::Option::Some(decoded.as_str());
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_format(
-                            &value,
-                            ::codegen_runtime::Format::Uuid,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            "the path parameter `room_id` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        let seq = {
-            let decoded = ::codegen_runtime::path_segment(
-                segments.get(4usize).copied().unwrap_or_default(),
-                "path.seq",
-            )?;
-            let raw = ::core::option::Option::Some(decoded.as_str());
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::codegen_runtime::parse_integer(raw, "path.seq")?;
-                    ::codegen_runtime::check_range(
-                            value as f64,
-                            ::core::option::Option::Some(1f64),
-                            ::core::option::Option::None,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.seq",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.seq",
-                            "the path parameter `seq` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        ::core::result::Result::Ok(Self { room_id, seq })
+        ::core::result::Result::Ok(Self {
+            room_id: ::codegen_runtime::Param::path(segments, 2usize, "room_id")?
+                .required(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Uuid),
+                )?,
+            seq: ::codegen_runtime::Param::path(segments, 4usize, "seq")?
+                .required(&::codegen_runtime::Checks::NONE.minimum(1f64))?,
+        })
     }
 }
 
 /// Parameters of `room_events` (/api/rooms/{room_id}/events).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomEventsParams {
-    ///
     /// From path `room_id`.
     pub room_id: ::std::string::String,
 }
@@ -569,48 +214,21 @@ impl RoomEventsParams {
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
-        let room_id = {
-            let decoded = ::codegen_runtime::path_segment(
-                segments.get(2usize).copied().unwrap_or_default(),
-                "path.room_id",
-            )?;
-            let raw = ::core::option::Option::Some(decoded.as_str());
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_format(
-                            &value,
-                            ::codegen_runtime::Format::Uuid,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "path.room_id",
-                            "the path parameter `room_id` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        ::core::result::Result::Ok(Self { room_id })
+        ::core::result::Result::Ok(Self {
+            room_id: ::codegen_runtime::Param::path(segments, 2usize, "room_id")?
+                .required(
+                    &::codegen_runtime::Checks::NONE
+                        .format(::codegen_runtime::Format::Uuid),
+                )?,
+        })
     }
 }
 
 /// Parameters of `sign_in_callback` (/auth/callback).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignInCallbackParams {
-    ///
     /// From query `code`.
     pub code: ::std::string::String,
-    ///
     /// From query `state`.
     pub state: ::std::string::String,
 }
@@ -623,73 +241,20 @@ impl SignInCallbackParams {
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
-        let code = {
-            let raw = query.get("code");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_length(
-                            &value,
-                            ::core::option::Option::Some(1usize),
-                            ::core::option::Option::None,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.code",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.code",
-                            "the query parameter `code` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        let state = {
-            let raw = query.get("state");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_length(
-                            &value,
-                            ::core::option::Option::Some(1usize),
-                            ::core::option::Option::None,
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.state",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.state",
-                            "the query parameter `state` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        ::core::result::Result::Ok(Self { code, state })
+        ::core::result::Result::Ok(Self {
+            code: ::codegen_runtime::Param::query(&query, "code")
+                .required(&::codegen_runtime::Checks::NONE.min_length(1))?,
+            state: ::codegen_runtime::Param::query(&query, "state")
+                .required(&::codegen_runtime::Checks::NONE.min_length(1))?,
+        })
     }
 }
 
 /// Parameters of `legacy_callback` (/auth/legacy-callback).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegacyCallbackParams {
-    ///
     /// From query `code`.
     pub code: ::std::string::String,
-    ///
     /// From query `state`.
     pub state: ::std::string::String,
 }
@@ -702,62 +267,15 @@ impl LegacyCallbackParams {
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
-        let code = {
-            let raw = query.get("code");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_length(
-                            &value,
-                            ::core::option::Option::Some(1usize),
-                            ::core::option::Option::Some(2048usize),
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.code",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.code",
-                            "the query parameter `code` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        let state = {
-            let raw = query.get("state");
-            match raw {
-                ::core::option::Option::Some(raw) => {
-                    let value = ::std::string::String::from(raw);
-                    ::codegen_runtime::check_length(
-                            &value,
-                            ::core::option::Option::Some(1usize),
-                            ::core::option::Option::Some(512usize),
-                        )
-                        .map_err(|message| ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.state",
-                            message,
-                        ))?;
-                    value
-                }
-
-                ::core::option::Option::None => {
-                    return ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::invalid_parameter(
-                            "query.state",
-                            "the query parameter `state` is required",
-                        ),
-                    );
-                }
-            }
-        };
-
-        ::core::result::Result::Ok(Self { code, state })
+        ::core::result::Result::Ok(Self {
+            code: ::codegen_runtime::Param::query(&query, "code")
+                .required(
+                    &::codegen_runtime::Checks::NONE.min_length(1).max_length(2048),
+                )?,
+            state: ::codegen_runtime::Param::query(&query, "state")
+                .required(
+                    &::codegen_runtime::Checks::NONE.min_length(1).max_length(512),
+                )?,
+        })
     }
 }

@@ -24,24 +24,11 @@ impl ::codegen_runtime::Validate for Category {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.children;
-            ::codegen_runtime::Validate::validate(
-                value,
-                &::std::format!("{at}.{}", "children"),
-            )?;
-        }
-
-        {
-            let value = &self.name;
-            ::codegen_runtime::check_length(
-                    value,
-                    ::core::option::Option::Some(1usize),
-                    ::core::option::Option::None,
-                )
-                .map_err(|message| ::codegen_runtime::field_error(at, "name", message))?;
-        }
-
+        ::codegen_runtime::Validate::validate(
+            &self.children,
+            &::std::format!("{at}.{}", "children"),
+        )?;
+        ::codegen_runtime::Checks::NONE.min_length(1).field(&self.name, at, "name")?;
         if let ::core::option::Option::Some(value) = &self.parent {
             ::codegen_runtime::Validate::validate(
                 value,
@@ -175,36 +162,11 @@ impl ::codegen_runtime::Validate for Message {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.body;
-            ::codegen_runtime::check_length(
-                    value,
-                    ::core::option::Option::None,
-                    ::core::option::Option::Some(4000usize),
-                )
-                .map_err(|message| ::codegen_runtime::field_error(at, "body", message))?;
-        }
-
-        {
-            let value = &self.sent_at;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "sent_at",
-                    message,
-                ))?;
-        }
-
-        {
-            let value = &self.seq;
-            ::codegen_runtime::check_range(
-                    *value as f64,
-                    ::core::option::Option::Some(1f64),
-                    ::core::option::Option::None,
-                )
-                .map_err(|message| ::codegen_runtime::field_error(at, "seq", message))?;
-        }
-
+        ::codegen_runtime::Checks::NONE.max_length(4000).field(&self.body, at, "body")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.sent_at, at, "sent_at")?;
+        ::codegen_runtime::Checks::NONE.minimum(1f64).field(&self.seq, at, "seq")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -231,25 +193,13 @@ impl ::codegen_runtime::Validate for NewRoom {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.name;
-            ::codegen_runtime::check_length(
-                    value,
-                    ::core::option::Option::Some(1usize),
-                    ::core::option::Option::Some(80usize),
-                )
-                .map_err(|message| ::codegen_runtime::field_error(at, "name", message))?;
-        }
-
-        if let ::core::option::Option::Some(value) = &self.owner {
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Email)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "owner",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .min_length(1)
+            .max_length(80)
+            .field(&self.name, at, "name")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Email)
+            .field(&self.owner, at, "owner")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -346,39 +296,19 @@ impl ::codegen_runtime::Validate for Room {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.created_at;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::DateTime)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "created_at",
-                    message,
-                ))?;
-        }
-
-        {
-            let value = &self.history;
-            ::codegen_runtime::Validate::validate(
-                value,
-                &::std::format!("{at}.{}", "history"),
-            )?;
-        }
-
-        if let ::core::option::Option::Some(value) = &self.homepage {
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uri)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "homepage",
-                    message,
-                ))?;
-        }
-
-        {
-            let value = &self.id;
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Uuid)
-                .map_err(|message| ::codegen_runtime::field_error(at, "id", message))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::DateTime)
+            .field(&self.created_at, at, "created_at")?;
+        ::codegen_runtime::Validate::validate(
+            &self.history,
+            &::std::format!("{at}.{}", "history"),
+        )?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Uri)
+            .field(&self.homepage, at, "homepage")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Uuid)
+            .field(&self.id, at, "id")?;
         if let ::core::option::Option::Some(value) = &self.latest {
             ::codegen_runtime::Validate::validate(
                 value,
@@ -386,52 +316,20 @@ impl ::codegen_runtime::Validate for Room {
             )?;
         }
 
-        {
-            let value = &self.member_count;
-            ::codegen_runtime::check_range(
-                    *value as f64,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::None,
-                )
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "member_count",
-                    message,
-                ))?;
-        }
-
-        {
-            let value = &self.name;
-            ::codegen_runtime::check_length(
-                    value,
-                    ::core::option::Option::Some(1usize),
-                    ::core::option::Option::Some(80usize),
-                )
-                .map_err(|message| ::codegen_runtime::field_error(at, "name", message))?;
-        }
-
-        if let ::core::option::Option::Some(value) = &self.owner {
-            ::codegen_runtime::check_format(value, ::codegen_runtime::Format::Email)
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "owner",
-                    message,
-                ))?;
-        }
-
-        if let ::core::option::Option::Some(value) = &self.score {
-            ::codegen_runtime::check_range(
-                    *value,
-                    ::core::option::Option::Some(0f64),
-                    ::core::option::Option::Some(100f64),
-                )
-                .map_err(|message| ::codegen_runtime::field_error(
-                    at,
-                    "score",
-                    message,
-                ))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .minimum(0f64)
+            .field(&self.member_count, at, "member_count")?;
+        ::codegen_runtime::Checks::NONE
+            .min_length(1)
+            .max_length(80)
+            .field(&self.name, at, "name")?;
+        ::codegen_runtime::Checks::NONE
+            .format(::codegen_runtime::Format::Email)
+            .field(&self.owner, at, "owner")?;
+        ::codegen_runtime::Checks::NONE
+            .minimum(0f64)
+            .maximum(100f64)
+            .field(&self.score, at, "score")?;
         ::core::result::Result::Ok(())
     }
 }
@@ -507,14 +405,10 @@ impl ::codegen_runtime::Validate for RoomPage {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        {
-            let value = &self.rooms;
-            ::codegen_runtime::Validate::validate(
-                value,
-                &::std::format!("{at}.{}", "rooms"),
-            )?;
-        }
-
+        ::codegen_runtime::Validate::validate(
+            &self.rooms,
+            &::std::format!("{at}.{}", "rooms"),
+        )?;
         ::core::result::Result::Ok(())
     }
 }
@@ -540,15 +434,10 @@ impl ::codegen_runtime::Validate for RoomPatch {
         &self,
         at: &str,
     ) -> ::core::result::Result<(), ::codegen_runtime::ApiError> {
-        if let ::core::option::Option::Some(value) = &self.name {
-            ::codegen_runtime::check_length(
-                    value,
-                    ::core::option::Option::Some(1usize),
-                    ::core::option::Option::Some(80usize),
-                )
-                .map_err(|message| ::codegen_runtime::field_error(at, "name", message))?;
-        }
-
+        ::codegen_runtime::Checks::NONE
+            .min_length(1)
+            .max_length(80)
+            .field(&self.name, at, "name")?;
         ::core::result::Result::Ok(())
     }
 }

@@ -89,45 +89,71 @@ pub async fn handle<S: Service>(
     }
 }
 
-async fn route<S: Service>(
-    service: &S,
+/// A route's answer in the making: its handler's future, boxed, so that `route` only has to pick one.
+type Answer<'a> = ::core::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::core::future::Future<
+            Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+        > + 'a,
+    >,
+>;
+
+/// Picks the handler of a request. Arms only start a handler and `handle` awaits it, so this stays a
+/// plain function whose size grows with the route count, not a future holding every handler's state.
+fn route<'a, S: Service>(
+    service: &'a S,
     method: ::worker::Method,
-    incoming: Incoming<'_>,
-) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
+    incoming: Incoming<'a>,
+) -> Answer<'a> {
     use ::worker::Method;
 
     match incoming.segments {
         ["openapi.json"] => {
             match method {
-                Method::Get => handle_openapi_document(service, incoming).await,
+                Method::Get => start(handle_openapi_document(service, incoming)),
                 Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => {
-                    ::core::result::Result::Err(
-                        ::codegen_runtime::ApiError::method_not_allowed(
-                            other.as_ref(),
-                            "GET, OPTIONS",
-                        ),
-                    )
-                }
+                other => not_allowed(other, "GET, OPTIONS"),
             }
         }
 
         _ => {
-            ::core::result::Result::Err(
-                ::codegen_runtime::ApiError::not_found(
-                    ::std::format!("no route for {} {}", method, incoming.url.path()),
+            let message = ::std::format!(
+                "no route for {} {}", method, incoming.url.path()
+            );
+            answered(
+                ::core::result::Result::Err(
+                    ::codegen_runtime::ApiError::not_found(message),
                 ),
             )
         }
     }
 }
 
-fn preflight(
-    incoming: &Incoming<'_>,
-    methods: &'static str,
-) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    ::core::result::Result::Ok(
-        Outcome::Complete(CORS.preflight(incoming.origin, methods)?),
+/// A handler's answer, once it runs.
+fn start<'a>(
+    handler: impl ::core::future::Future<
+        Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+    > + 'a,
+) -> Answer<'a> {
+    ::std::boxed::Box::pin(handler)
+}
+
+/// An answer known without running a handler.
+fn answered<'a>(
+    result: ::core::result::Result<Outcome, ::codegen_runtime::ApiError>,
+) -> Answer<'a> {
+    ::std::boxed::Box::pin(::core::future::ready(result))
+}
+
+fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
+    answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+}
+
+fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
+    answered(
+        ::core::result::Result::Err(
+            ::codegen_runtime::ApiError::method_not_allowed(method.as_ref(), allow),
+        ),
     )
 }
 
