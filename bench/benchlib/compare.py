@@ -59,18 +59,40 @@ def export(paths: Paths, label: str) -> Revision:
     return Revision(label, commit, tree)
 
 
+def compare_target(paths: Paths) -> Path:
+    """The cargo target directory of every revision built here, apart from `bench/run`'s."""
+    return paths.work / "compare-cargo"
+
+
+def fresh_sources(revision: Revision) -> None:
+    """Marks every source of `revision` as just written. Cargo names a workspace crate's build by its path
+    within the workspace, so every revision's crates share one name in the shared target directory, and
+    cargo decides what to rebuild by file times: without this, the build left by another revision would
+    look up to date."""
+    now = None
+    for path in revision.tree.rglob("*"):
+        if path.is_file() and "target" not in path.relative_to(revision.tree).parts[:1]:
+            os.utime(path, now)
+
+
+def revision_env(paths: Paths) -> dict[str, str]:
+    return {**cargo_env(paths), "CARGO_TARGET_DIR": str(compare_target(paths))}
+
+
 def build_worker(paths: Paths, revision: Revision, log: Path) -> Worker:
-    run(["worker-build", "--release"], log, cwd=revision.tree / "worker", env=cargo_env(paths))
+    fresh_sources(revision)
+    run(["worker-build", "--release"], log, cwd=revision.tree / "worker", env=revision_env(paths))
     worker = ours_worker(revision.tree / "worker" / "build")
     return replace(worker, name=f"ours@{revision.label}")
 
 
 def build_codegen(paths: Paths, revision: Revision, log: Path) -> Path:
-    """The revision's release generator, kept beside its sources: builds of other revisions share the cargo
-    target directory and overwrite its binary."""
-    run(["cargo", "build", "--release", "-p", "codegen"], log, cwd=revision.tree, env=cargo_env(paths))
-    kept = revision.tree / "target-codegen"
-    shutil.copy2(paths.codegen, kept)
+    """The revision's release generator, kept beside its sources (the next revision's build replaces the
+    binary in the target directory)."""
+    fresh_sources(revision)
+    run(["cargo", "build", "--release", "-p", "codegen"], log, cwd=revision.tree, env=revision_env(paths))
+    kept = revision.tree / "codegen-release"
+    shutil.copy2(compare_target(paths) / "release" / "codegen", kept)
     return kept
 
 
@@ -106,9 +128,10 @@ def compare_generator(paths: Paths, revisions: list[Revision], args, say) -> dic
     for revision in revisions:
         say(f"generator at {revision.label}: building codegen (release)")
         codegen = build_codegen(paths, revision, log)
+        # Its own check directory too: the generated crates of every revision have the same name.
         work = paths.work / "revs" / f"gen-{revision.commit[:12]}"
         out[revision.label] = generator.measure_tree(work, codegen, revision.tree, routes, check, args.repeats,
-                                                     args.check_rounds, paths.check_target, log, say)
+                                                     args.check_rounds, work / "check", log, say)
     return out
 
 
