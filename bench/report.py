@@ -367,14 +367,15 @@ def optimisations_section(directory: Path) -> list[str]:
         return []
     lines = ["## What each optimisation bought", "",
              "Each entry is one `bench/compare` run (command shown) that built the revisions before and after the "
-             "change and measured them side by side; ratios are after ÷ before, taken round by round (median, with "
-             "the min–max range).", ""]
+             "change and measured them side by side, interleaved round by round. Runtime ratios are after ÷ before "
+             "per round (median, with the min–max range); generator entries are medians, CPU time first since the "
+             "machine's other work disturbs it less than wall time.", ""]
     for path in records:
         record = json.loads(path.read_text())
-        revisions = [r["commit"][:8] if r["commit"] != "worktree" else "worktree" for r in record["revisions"]]
         lines += [f"### {record['change']}", "",
-                  f"{' → '.join(revisions)}; {record['date_utc']}, load average {fmt(record['environment']['load_average_at_start'])}"
-                  f"–{fmt(record['environment'].get('load_average_at_end'))}; `{record['command']}`", ""]
+                  f"Measured {record['date_utc']}, load average {fmt(record['environment']['load_average_at_start'])} at "
+                  f"the start and {fmt(record['environment'].get('load_average_at_end'))} at the end: `{record['command']}`", ""]
+        lines += [f"- `{r['label']}`: {r.get('subject') or r['commit']}" for r in record["revisions"]] + [""]
         labels = [r["label"] for r in record["revisions"]]
         if record["part"] == "runtime":
             lines += compare_runtime_lines(record["result"], labels)
@@ -414,21 +415,37 @@ def compare_runtime_lines(result: dict, labels: list[str]) -> list[str]:
 
 
 def compare_generator_lines(result: dict, labels: list[str]) -> list[str]:
-    before, after = result[labels[0]], result[labels[-1]]
-    lines = ["| spec | generate ms (wall) | generate ms (CPU) | `cargo check` s (wall) | `cargo check` peak MiB |",
-             "| --- | ---: | ---: | ---: | ---: |"]
-
-    def change(a: dict | None, b: dict | None, key: str, scale: float, digits: int) -> str:
-        x, y = (a or {}).get(key) or {}, (b or {}).get(key) or {}
-        if x.get("median") is None or y.get("median") is None:
+    """One column per revision, each with its ratio to the one before."""
+    def cell(entry: dict | None, previous: dict | None, key: str, scale: float, digits: int) -> str:
+        value = ((entry or {}).get(key) or {}).get("median")
+        before = ((previous or {}).get(key) or {}).get("median")
+        if value is None:
             return "—"
-        return f"{fmt(x['median'] * scale, digits)} → {fmt(y['median'] * scale, digits)} ({y['median'] / x['median']:.2f}×)"
+        ratio = f" ({value / before:.2f}×)" if before else ""
+        return f"{fmt(value * scale, digits)}{ratio}"
 
-    entries = [("spec/dashboard.yaml", before["dashboard"], after["dashboard"])]
-    entries += [(f"{int(n):,} routes", before["routes"].get(n), after["routes"].get(n)) for n in after["routes"]]
-    for name, a, b in entries:
-        lines.append(f"| {name} | {change(a, b, 'generate_s', 1000, 1)} | {change(a, b, 'generate_cpu_s', 1000, 1)} | "
-                     f"{change(a, b, 'check_s', 1, 1)} | {change(a, b, 'check_max_rss_mib', 1, 0)} |")
+    def entries(name: str) -> list[dict | None]:
+        return [result[l]["dashboard"] if name == "dashboard" else result[l]["routes"].get(name) for l in labels]
+
+    names = ["dashboard", *result[labels[-1]]["routes"]]
+    heading = " | ".join(f"`{l}`" for l in labels)
+    lines = ["Generation, CPU ms (wall ms):", "", f"| spec | {heading} |", f"| --- |{' ---: |' * len(labels)}"]
+    for name in names:
+        row = entries(name)
+        if all(((e or {}).get("generate_cpu_s") or {}).get("median") is None for e in row):
+            continue
+        cells = [f"{cell(e, p, 'generate_cpu_s', 1000, 1)} ({cell(e, None, 'generate_s', 1000, 1)})"
+                 for e, p in zip(row, [None, *row])]
+        lines.append(f"| {'spec/dashboard.yaml' if name == 'dashboard' else f'{int(name):,} routes'} | {' | '.join(cells)} |")
+    checked = [n for n in names if n != "dashboard" and any((e or {}).get("check_cpu_s") for e in entries(n))]
+    if checked:
+        lines += ["", "`cargo check` of the generated code, CPU s (wall s), peak MiB:", "", f"| spec | {heading} |",
+                  f"| --- |{' ---: |' * len(labels)}"]
+        for name in checked:
+            row = entries(name)
+            cells = [f"{cell(e, p, 'check_cpu_s', 1, 1)} ({cell(e, None, 'check_s', 1, 1)}), "
+                     f"{cell(e, p, 'check_max_rss_mib', 1, 0)}" for e, p in zip(row, [None, *row])]
+            lines.append(f"| {int(name):,} routes | {' | '.join(cells)} |")
     return lines
 
 

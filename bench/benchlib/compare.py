@@ -38,6 +38,7 @@ class Revision:
     label: str  # as given on the command line
     commit: str  # the full commit, or "worktree"
     tree: Path
+    subject: str = ""  # the commit's first line
 
 
 def export(paths: Paths, label: str) -> Revision:
@@ -56,7 +57,9 @@ def export(paths: Paths, label: str) -> Revision:
         subprocess.run(["tar", "-x", "-C", str(tree)], stdin=archive.stdout, check=True)
         if archive.wait() != 0:
             raise BenchError(f"git archive {commit} failed")
-    return Revision(label, commit, tree)
+    subject = subprocess.run(["git", "log", "-1", "--format=%s", commit], cwd=paths.repo, capture_output=True,
+                             text=True).stdout.strip()
+    return Revision(label, commit, tree, subject)
 
 
 def compare_target(paths: Paths) -> Path:
@@ -121,17 +124,55 @@ def compare_runtime(paths: Paths, revisions: list[Revision], args, say) -> dict:
 
 
 def compare_generator(paths: Paths, revisions: list[Revision], args, say) -> dict:
+    """Every revision's generator on the same specs, interleaved: each round generates (or checks) once with
+    every revision in turn, so a change in the machine's load falls on all of them alike."""
     log = paths.logs / "compare.log"
     routes = tuple(int(n) for n in args.routes.split(",")) if args.routes else ()
     check = tuple(int(n) for n in args.check_routes.split(",")) if args.check_routes else ()
-    out = {}
+    codegens = {}
     for revision in revisions:
         say(f"generator at {revision.label}: building codegen (release)")
-        codegen = build_codegen(paths, revision, log)
-        # Its own check directory too: the generated crates of every revision have the same name.
-        work = paths.work / "revs" / f"gen-{revision.commit[:12]}"
-        out[revision.label] = generator.measure_tree(work, codegen, revision.tree, routes, check, args.repeats,
-                                                     args.check_rounds, work / "check", log, say)
+        codegens[revision.label] = build_codegen(paths, revision, log)
+    work = {r.label: paths.work / "revs" / f"gen-{r.commit[:12]}" for r in revisions}
+    specs = {"dashboard": {r.label: r.tree / "spec" / "dashboard.yaml" for r in revisions}}
+    for n in routes:
+        specs[str(n)] = {r.label: generator.write_spec(work[r.label], r.tree, n) for r in revisions}
+    out = {r.label: {"dashboard": {}, "routes": {}} for r in revisions}
+    for name, spec_of in specs.items():
+        say(f"generating {name}")
+        runs = {r.label: [] for r in revisions}
+        dirs = {r.label: work[r.label] / "gen" / f"out-{name}" / "generated" for r in revisions}
+        for _ in range(args.repeats):
+            for r in revisions:
+                runs[r.label].append(generator.generate(codegens[r.label], spec_of[r.label], dirs[r.label], log))
+        for r in revisions:
+            entry = {"generate_s": summary([x["wall_s"] for x in runs[r.label]]),
+                     "generate_cpu_s": summary([x["cpu_s"] for x in runs[r.label]]),
+                     "rust": generator.rust_size(dirs[r.label]), "check_s": None}
+            if name == "dashboard":
+                out[r.label]["dashboard"] = entry
+            else:
+                out[r.label]["routes"][name] = entry
+    for n in check:
+        say(f"cargo check of {n} routes")
+        # Each revision checks in a directory of its own: the generated crates of every revision have the
+        # same name. The first check of each is untimed: it checks the dependencies.
+        crates = {r.label: generator.check_crate(work[r.label], codegens[r.label], r.tree, str(n),
+                                                 generator.write_spec(work[r.label], r.tree, n), log)
+                  for r in revisions}
+        targets = {r.label: work[r.label] / "check" for r in revisions}
+        for r in revisions:
+            if not (targets[r.label] / "wasm32-unknown-unknown").exists():
+                generator.check_time(targets[r.label], crates[r.label], log)
+        runs = {r.label: [] for r in revisions}
+        for _ in range(args.check_rounds):
+            for r in revisions:
+                runs[r.label].append(generator.check_time(targets[r.label], crates[r.label], log))
+        for r in revisions:
+            entry = out[r.label]["routes"].setdefault(str(n), {})
+            entry.update({"check_s": summary([x["wall_s"] for x in runs[r.label]]),
+                          "check_cpu_s": summary([x["cpu_s"] for x in runs[r.label]]),
+                          "check_max_rss_mib": summary([x["max_rss_mib"] for x in runs[r.label]])})
     return out
 
 
@@ -196,7 +237,7 @@ def main(argv: list[str]) -> int:
         "change": args.change,
         "part": args.part,
         "command": "bench/compare " + " ".join(argv),
-        "revisions": [{"label": r.label, "commit": r.commit} for r in revisions],
+        "revisions": [{"label": r.label, "commit": r.commit, "subject": r.subject} for r in revisions],
         "date_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "environment": environment,
         "result": result,
