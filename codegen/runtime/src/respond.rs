@@ -1,7 +1,7 @@
 //! Building responses.
 
 use serde::Serialize;
-use worker::{Headers, Response, ResponseBody};
+use worker::{Response, ResponseBody};
 
 use crate::ApiError;
 
@@ -26,12 +26,13 @@ impl Redirect {
     }
 
     pub fn into_response(self) -> Result<Response, ApiError> {
-        let headers = Headers::new();
+        let response = Response::empty()?.with_status(self.status);
+        let headers = response.headers();
         headers.set("Location", &self.location)?;
         for cookie in &self.set_cookies {
             headers.append("Set-Cookie", cookie)?;
         }
-        Ok(Response::empty()?.with_status(self.status).with_headers(headers))
+        Ok(response)
     }
 }
 
@@ -44,15 +45,17 @@ pub fn json_response<T: Serialize>(status: u16, value: &T) -> Result<Response, A
     Ok(json_text(status, body)?)
 }
 
+/// A response's headers start empty; each header set is one call into JavaScript, so the response's own
+/// set is filled in rather than replaced by a new one.
 pub(crate) fn json_text(status: u16, body: String) -> worker::Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", "application/json; charset=utf-8")?;
-    Ok(Response::from_body(ResponseBody::Body(body.into_bytes()))?.with_status(status).with_headers(headers))
+    let response = Response::from_body(ResponseBody::Body(body.into_bytes()))?.with_status(status);
+    response.headers().set("Content-Type", "application/json; charset=utf-8")?;
+    Ok(response)
 }
 
 /// A document known at build time, served as is.
 pub fn static_response(body: &'static str, content_type: &'static str) -> Result<Response, ApiError> {
-    let headers = Headers::new();
-    headers.set("Content-Type", content_type)?;
-    Ok(Response::from_body(ResponseBody::Body(body.as_bytes().to_vec()))?.with_headers(headers))
+    let response = Response::from_body(ResponseBody::Body(body.as_bytes().to_vec()))?;
+    response.headers().set("Content-Type", content_type)?;
+    Ok(response)
 }
