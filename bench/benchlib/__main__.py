@@ -11,7 +11,7 @@ from . import dispatch, generator, rebuild, runtime, size, snapshot
 from .builds import build_hono, build_ours, floor_worker, last_good_ours
 from .environment import record
 from .paths import Paths, repository_root
-from .proc import BenchError
+from .proc import BenchError, Progress
 from .profile import FULL, QUICK
 from .workerd import compatibility_date
 
@@ -24,14 +24,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {', '.join(PARTS)}")
     parser.add_argument("--check-routes", help="route counts to `cargo check` (default: the profile's)")
     return parser.parse_args(argv)
-
-
-class Progress:
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-
-    def __call__(self, message: str) -> None:
-        print(f"[bench {time.perf_counter() - self.started:6.0f}s] {message}", flush=True)
 
 
 def build_workers(paths: Paths, results: dict, say) -> list:

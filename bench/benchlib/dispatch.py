@@ -62,7 +62,7 @@ def release_profile(workspace_manifest: Path) -> str:
 def write_crate(paths: Paths, routes: int, log: Path) -> Path:
     crate = paths.work / f"dispatch-{routes}"
     (crate / "src").mkdir(parents=True, exist_ok=True)
-    spec = write_spec(paths, routes)
+    spec = write_spec(paths.work, paths.tree, routes)
     run([str(paths.codegen), "generate", "--spec", str(spec), "--out", str(crate / "generated")], log)
     _write_if_changed(crate / "Cargo.toml", f'''[package]
 name = "bench-dispatch-{routes}"

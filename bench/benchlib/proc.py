@@ -6,12 +6,23 @@ import resource
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 
 class BenchError(Exception):
     """A step failed; the message says which and where its log is."""
+
+
+class Progress:
+    """Prints a progress line with the seconds since the run started."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        print(f"[bench {time.perf_counter() - self.started:6.0f}s] {message}", flush=True)
 
 
 def cpu_pinned(command: list[str], cpu: int) -> list[str]:
@@ -51,6 +62,40 @@ def run(command: list[str], log: Path, cwd: Path | None = None, env: dict | None
     if result.returncode != 0:
         raise BenchError(f"`{' '.join(map(str, command[:4]))} …` failed ({result.returncode}); see {log}:\n{tail(log)}")
     return elapsed
+
+
+def measured(command: list[str], log: Path, cwd: Path | None = None, env: dict | None = None,
+             timeout: float | None = None, memory_limit: int | None = None) -> dict:
+    """Like `run`, but returns the wall seconds, the CPU seconds (user + system, of the command and everything
+    it waited for) and the peak resident memory of the largest of those processes: on a shared machine CPU
+    time is the steadier measure of work done, and memory is what runs out first."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a") as out:
+        out.write(f"\n$ {' '.join(map(str, command))}   (in {cwd or Path.cwd()})\n")
+        out.flush()
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   preexec_fn=memory_capped(memory_limit))
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            process.kill()
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        # wait4 rather than wait: it reports this child's own resource usage.
+        _, status, usage = os.wait4(process.pid, 0)
+        if timer:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - started
+    if timed_out.is_set():
+        raise BenchError(f"`{command[0]}` did not finish within {timeout:.0f} s; see {log}")
+    if process.returncode != 0:
+        raise BenchError(f"`{' '.join(map(str, command[:4]))} …` failed ({process.returncode}); see {log}:\n{tail(log)}")
+    return {"wall_s": elapsed, "cpu_s": usage.ru_utime + usage.ru_stime, "max_rss_mib": usage.ru_maxrss / 1024}
 
 
 def output(command: list[str], cwd: Path | None = None) -> str:

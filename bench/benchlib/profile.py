@@ -16,9 +16,7 @@ class Profile:
     # Generator.
     route_counts: tuple[int, ...]
     generation_repeats: int
-    # `cargo check` of generated code grows much faster than linearly (2,000 routes: ~4 min and 4.8 GB;
-    # 5,000 routes ran out of this machine's 24 GB after 12 min), so larger specs are generated and
-    # measured but not checked unless asked for with `--check-routes`.
+    # Route counts whose generated code gets a timed `cargo check` (about 7 min and 7 GB at 5,000 routes).
     check_routes: tuple[int, ...]
     check_rounds: int
     dispatch_routes: int
@@ -35,7 +33,7 @@ FULL = Profile(
     cold_start_repeats=10,
     route_counts=(10, 100, 1000, 5000),
     generation_repeats=5,
-    check_routes=(10, 100, 1000),
+    check_routes=(10, 100, 1000, 2000, 5000),
     check_rounds=2,
     dispatch_routes=1000,
     dispatch_rounds=5,

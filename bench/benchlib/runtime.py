@@ -41,12 +41,13 @@ def wrong_statuses(server: Server, endpoints: tuple[Endpoint, ...]) -> dict[str,
     return wrong
 
 
-def measure_worker(paths: Paths, worker: Worker, date: str, profile: Profile, round_index: int) -> tuple[list, dict]:
-    """One round for one worker: fresh server, seed, check, warm up, then every endpoint at every
-    concurrency. Returns the measurement rows and the endpoints skipped, with why."""
+def measure_worker(paths: Paths, worker: Worker, date: str, profile: Profile, round_index: int,
+                   endpoints: tuple[Endpoint, ...] | None = None) -> tuple[list, dict]:
+    """One round for one worker: fresh server, seed, check, warm up, then every endpoint (all it serves
+    unless given) at every concurrency. Returns the measurement rows and the endpoints skipped, with why."""
     rows = []
     with Server(paths, worker, date) as server:
-        endpoints = endpoints_for(worker)
+        endpoints = endpoints or endpoints_for(worker)
         if worker.dashboard_bindings:
             seed(server)
         skipped = wrong_statuses(server, endpoints)

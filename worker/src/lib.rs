@@ -23,11 +23,15 @@ mod store;
 /// The Durable Object class the spec's `REALTIME` binding names; wasm-bindgen exports it to the runtime.
 pub use realtime::RealtimeSession;
 
-#[worker::event(fetch)]
-async fn fetch(
-    request: worker::Request,
+/// The runtime's `fetch` handler. It does what `#[worker::event(fetch)]` would, except that an answer ready
+/// at once (most need no I/O) is returned without a trip through the async executor (see
+/// `codegen_runtime::respond`).
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn fetch(
+    request: worker::web_sys::Request,
     env: worker::Env,
-    context: worker::Context,
-) -> worker::Result<worker::Response> {
-    api::dispatch::handle(&service::Dashboard, request, env, context).await
+    context: worker::worker_sys::Context,
+) -> js_sys::Promise {
+    let (request, context) = (worker::Request::from(request), worker::Context::new(context));
+    codegen_runtime::respond(async move { api::dispatch::handle(&service::Dashboard, request, env, context).await })
 }

@@ -42,7 +42,8 @@ impl CorsPolicy {
     /// The answer to an `OPTIONS` preflight for a path that serves `methods`. A refused origin gets a plain
     /// 204 without CORS headers, which browsers treat as a refusal.
     pub fn preflight(&self, origin: Option<&str>, methods: &'static str) -> Result<Response, ApiError> {
-        let headers = Headers::new();
+        let response = Response::empty()?.with_status(204);
+        let headers = response.headers();
         headers.set("Allow", methods)?;
         headers.set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")?;
         if let Some(origin) = self.allowed(origin) {
@@ -58,7 +59,7 @@ impl CorsPolicy {
                 headers.set("Access-Control-Max-Age", max_age)?;
             }
         }
-        Ok(Response::empty()?.with_status(204).with_headers(headers))
+        Ok(response)
     }
 
     /// Headers of a response passed through from elsewhere (a Durable Object) are immutable; this copies

@@ -16,4 +16,4 @@ pub use checks::{Checked, Checks, FromParam, Param, ParamIn};
 pub use cors::CorsPolicy;
 pub use error::{ApiError, ErrorCode};
 pub use extract::{decode_json, read_json, Format, Query, Validate};
-pub use respond::{json_response, static_response, Redirect};
+pub use respond::{json_response, respond, static_response, Redirect};

@@ -1,7 +1,11 @@
 //! Building responses.
 
+use std::future::Future;
+use std::task::Poll;
+
 use serde::Serialize;
-use worker::{Headers, Response, ResponseBody};
+use wasm_bindgen::JsValue;
+use worker::{web_sys, Response, ResponseBody};
 
 use crate::ApiError;
 
@@ -26,12 +30,13 @@ impl Redirect {
     }
 
     pub fn into_response(self) -> Result<Response, ApiError> {
-        let headers = Headers::new();
+        let response = Response::empty()?.with_status(self.status);
+        let headers = response.headers();
         headers.set("Location", &self.location)?;
         for cookie in &self.set_cookies {
             headers.append("Set-Cookie", cookie)?;
         }
-        Ok(Response::empty()?.with_status(self.status).with_headers(headers))
+        Ok(response)
     }
 }
 
@@ -44,15 +49,48 @@ pub fn json_response<T: Serialize>(status: u16, value: &T) -> Result<Response, A
     Ok(json_text(status, body)?)
 }
 
+/// A response's headers start empty; each header set is one call into JavaScript, so the response's own
+/// set is filled in rather than replaced by a new one.
 pub(crate) fn json_text(status: u16, body: String) -> worker::Result<Response> {
-    let headers = Headers::new();
-    headers.set("Content-Type", "application/json; charset=utf-8")?;
-    Ok(Response::from_body(ResponseBody::Body(body.into_bytes()))?.with_status(status).with_headers(headers))
+    let response = Response::from_body(ResponseBody::Body(body.into_bytes()))?.with_status(status);
+    response.headers().set("Content-Type", "application/json; charset=utf-8")?;
+    Ok(response)
 }
 
 /// A document known at build time, served as is.
 pub fn static_response(body: &'static str, content_type: &'static str) -> Result<Response, ApiError> {
-    let headers = Headers::new();
-    headers.set("Content-Type", content_type)?;
-    Ok(Response::from_body(ResponseBody::Body(body.as_bytes().to_vec()))?.with_headers(headers))
+    let response = Response::from_body(ResponseBody::Body(body.as_bytes().to_vec()))?;
+    response.headers().set("Content-Type", content_type)?;
+    Ok(response)
+}
+
+/// The promise a `fetch` export hands the runtime for `answer`.
+///
+/// Many answers need no I/O (preflights, errors, health, documents): their future is ready on its first
+/// poll. Those are polled here, at once, and handed over as an already-resolved promise; only an answer
+/// still waiting on I/O goes to wasm-bindgen's executor, which schedules it through a microtask queue of
+/// its own. Polling first with a no-op waker loses no wake-up: the executor polls the future again before
+/// it waits, and every pending JavaScript promise takes the waker of the latest poll.
+pub fn respond(answer: impl Future<Output = worker::Result<Response>> + 'static) -> js_sys::Promise {
+    let mut answer = Box::pin(answer);
+    let mut now = std::task::Context::from_waker(std::task::Waker::noop());
+    match answer.as_mut().poll(&mut now) {
+        Poll::Ready(result) => js_sys::Promise::resolve(&JsValue::from(into_runtime_response(result))),
+        Poll::Pending => wasm_bindgen_futures::future_to_promise(async move {
+            Ok(JsValue::from(into_runtime_response(answer.await)))
+        }),
+    }
+}
+
+/// As `#[worker::event(fetch)]` answers: an error the handler could not turn into a response is logged
+/// and answered with a bare 500.
+fn into_runtime_response(result: worker::Result<Response>) -> web_sys::Response {
+    match result {
+        Ok(response) => response.into(),
+        Err(error) => {
+            worker::console_error!("{error}");
+            let fallback = Response::error("INTERNAL SERVER ERROR", 500);
+            fallback.map(Into::into).unwrap_or_else(|_| web_sys::Response::error())
+        }
+    }
 }

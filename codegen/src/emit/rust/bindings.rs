@@ -34,6 +34,17 @@ pub fn render(model: &Model) -> TokenStream {
         },
     };
     let shared = SHARED_INSTANCE;
+    let check_all = if checks.is_empty() {
+        quote!(::std::vec::Vec::new())
+    } else {
+        quote! {
+            let declared = [#(#checks),*];
+            declared
+                .into_iter()
+                .map(|(name, kind)| BindingCheck { name, kind, available: self.is_bound(name) })
+                .collect()
+        }
+    };
     quote! {
         //! Bindings and environments declared in the spec. Handlers use these accessors instead of string
         //! names, so a renamed binding is a compile error rather than a runtime surprise.
@@ -92,9 +103,17 @@ pub fn render(model: &Model) -> TokenStream {
 
             #(#accessors)*
 
-            /// Checks every declared binding without using it.
+            /// Checks every declared binding without using it: whether the runtime provides it at all. (The
+            /// typed accessors above also check a binding's type, which takes several more calls into
+            /// JavaScript each.)
             pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
-                ::std::vec![#(#checks),*]
+                #check_all
+            }
+
+            /// Whether the environment has a binding named `name`.
+            fn is_bound(&self, name: &str) -> bool {
+                ::worker::js_sys::Reflect::get(&self.env, &::worker::wasm_bindgen::JsValue::from_str(name))
+                    .is_ok_and(|value| !value.is_undefined())
             }
         }
     }
@@ -210,31 +229,15 @@ fn accessors(model: &Model) -> Vec<TokenStream> {
     out
 }
 
+/// `(name, kind)` of every declared binding, in the order the health report lists them.
 fn binding_checks(model: &Model) -> Vec<TokenStream> {
     let b = &model.bindings;
-    let mut checks = Vec::new();
-    let mut push = |name: &str, kind: TokenStream, probe: TokenStream| {
-        checks.push(quote! { BindingCheck { name: #name, kind: BindingKind::#kind, available: #probe } });
-    };
-    for kv in &b.kv {
-        let name = &kv.name;
-        push(name, quote!(Kv), quote!(self.env.kv(#name).is_ok()));
-    }
-    for object in &b.durable_objects {
-        let name = &object.name;
-        push(name, quote!(DurableObject), quote!(self.env.durable_object(#name).is_ok()));
-    }
-    if let Some(assets) = &b.assets {
-        let name = &assets.binding;
-        push(name, quote!(Assets), quote!(self.env.assets(#name).is_ok()));
-    }
-    for var in &b.vars {
-        let name = &var.name;
-        push(name, quote!(Var), quote!(self.env.var(#name).is_ok()));
-    }
-    for secret in &b.secrets {
-        let name = &secret.name;
-        push(name, quote!(Secret), quote!(self.env.secret(#name).is_ok()));
-    }
-    checks
+    let kinds =
+        b.kv.iter()
+            .map(|kv| (&kv.name, quote!(Kv)))
+            .chain(b.durable_objects.iter().map(|object| (&object.name, quote!(DurableObject))))
+            .chain(b.assets.iter().map(|assets| (&assets.binding, quote!(Assets))))
+            .chain(b.vars.iter().map(|var| (&var.name, quote!(Var))))
+            .chain(b.secrets.iter().map(|secret| (&secret.name, quote!(Secret))));
+    kinds.map(|(name, kind)| quote!((#name, BindingKind::#kind))).collect()
 }

@@ -133,18 +133,33 @@ impl Bindings {
         ::core::result::Result::Ok(self.env.secret("OPENAI_CLIENT_SECRET")?.to_string())
     }
 
-    /// Checks every declared binding without using it.
+    /// Checks every declared binding without using it: whether the runtime provides it at all. (The
+    /// typed accessors above also check a binding's type, which takes several more calls into
+    /// JavaScript each.)
     pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
-        ::std::vec![
-            BindingCheck { name : "SESSIONS", kind : BindingKind::Kv, available : self
-            .env.kv("SESSIONS").is_ok() }, BindingCheck { name : "REALTIME", kind :
-            BindingKind::DurableObject, available : self.env.durable_object("REALTIME")
-            .is_ok() }, BindingCheck { name : "ASSETS", kind : BindingKind::Assets,
-            available : self.env.assets("ASSETS").is_ok() }, BindingCheck { name :
-            "ENVIRONMENT", kind : BindingKind::Var, available : self.env
-            .var("ENVIRONMENT").is_ok() }, BindingCheck { name : "OPENAI_CLIENT_SECRET",
-            kind : BindingKind::Secret, available : self.env
-            .secret("OPENAI_CLIENT_SECRET").is_ok() }
-        ]
+        let declared = [
+            ("SESSIONS", BindingKind::Kv),
+            ("REALTIME", BindingKind::DurableObject),
+            ("ASSETS", BindingKind::Assets),
+            ("ENVIRONMENT", BindingKind::Var),
+            ("OPENAI_CLIENT_SECRET", BindingKind::Secret),
+        ];
+        declared
+            .into_iter()
+            .map(|(name, kind)| BindingCheck {
+                name,
+                kind,
+                available: self.is_bound(name),
+            })
+            .collect()
+    }
+
+    /// Whether the environment has a binding named `name`.
+    fn is_bound(&self, name: &str) -> bool {
+        ::worker::js_sys::Reflect::get(
+                &self.env,
+                &::worker::wasm_bindgen::JsValue::from_str(name),
+            )
+            .is_ok_and(|value| !value.is_undefined())
     }
 }

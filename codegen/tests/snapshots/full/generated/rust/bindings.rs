@@ -180,27 +180,39 @@ impl Bindings {
         ::core::result::Result::Ok(self.env.secret("WEBHOOK_SECRET")?.to_string())
     }
 
-    /// Checks every declared binding without using it.
+    /// Checks every declared binding without using it: whether the runtime provides it at all. (The
+    /// typed accessors above also check a binding's type, which takes several more calls into
+    /// JavaScript each.)
     pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
-        ::std::vec![
-            BindingCheck { name : "CACHE", kind : BindingKind::Kv, available : self.env
-            .kv("CACHE").is_ok() }, BindingCheck { name : "SESSIONS", kind :
-            BindingKind::Kv, available : self.env.kv("SESSIONS").is_ok() }, BindingCheck
-            { name : "COUNTER", kind : BindingKind::DurableObject, available : self.env
-            .durable_object("COUNTER").is_ok() }, BindingCheck { name : "ROOMS", kind :
-            BindingKind::DurableObject, available : self.env.durable_object("ROOMS")
-            .is_ok() }, BindingCheck { name : "STATIC", kind : BindingKind::Assets,
-            available : self.env.assets("STATIC").is_ok() }, BindingCheck { name :
-            "DEPLOYMENT", kind : BindingKind::Var, available : self.env.var("DEPLOYMENT")
-            .is_ok() }, BindingCheck { name : "FEATURE_FLAGS", kind : BindingKind::Var,
-            available : self.env.var("FEATURE_FLAGS").is_ok() }, BindingCheck { name :
-            "GREETING", kind : BindingKind::Var, available : self.env.var("GREETING")
-            .is_ok() }, BindingCheck { name : "LOG_LEVEL", kind : BindingKind::Var,
-            available : self.env.var("LOG_LEVEL").is_ok() }, BindingCheck { name :
-            "API_TOKEN", kind : BindingKind::Secret, available : self.env
-            .secret("API_TOKEN").is_ok() }, BindingCheck { name : "WEBHOOK_SECRET", kind
-            : BindingKind::Secret, available : self.env.secret("WEBHOOK_SECRET").is_ok()
-            }
-        ]
+        let declared = [
+            ("CACHE", BindingKind::Kv),
+            ("SESSIONS", BindingKind::Kv),
+            ("COUNTER", BindingKind::DurableObject),
+            ("ROOMS", BindingKind::DurableObject),
+            ("STATIC", BindingKind::Assets),
+            ("DEPLOYMENT", BindingKind::Var),
+            ("FEATURE_FLAGS", BindingKind::Var),
+            ("GREETING", BindingKind::Var),
+            ("LOG_LEVEL", BindingKind::Var),
+            ("API_TOKEN", BindingKind::Secret),
+            ("WEBHOOK_SECRET", BindingKind::Secret),
+        ];
+        declared
+            .into_iter()
+            .map(|(name, kind)| BindingCheck {
+                name,
+                kind,
+                available: self.is_bound(name),
+            })
+            .collect()
+    }
+
+    /// Whether the environment has a binding named `name`.
+    fn is_bound(&self, name: &str) -> bool {
+        ::worker::js_sys::Reflect::get(
+                &self.env,
+                &::worker::wasm_bindgen::JsValue::from_str(name),
+            )
+            .is_ok_and(|value| !value.is_undefined())
     }
 }
