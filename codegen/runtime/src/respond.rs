@@ -76,9 +76,11 @@ pub fn respond(answer: impl Future<Output = worker::Result<Response>> + 'static)
     let mut now = std::task::Context::from_waker(std::task::Waker::noop());
     match answer.as_mut().poll(&mut now) {
         Poll::Ready(result) => js_sys::Promise::resolve(&JsValue::from(into_runtime_response(result))),
-        Poll::Pending => wasm_bindgen_futures::future_to_promise(async move {
-            Ok(JsValue::from(into_runtime_response(answer.await)))
-        }),
+        Poll::Pending => {
+            wasm_bindgen_futures::future_to_promise(
+                async move { Ok(JsValue::from(into_runtime_response(answer.await))) },
+            )
+        }
     }
 }
 
