@@ -40,8 +40,22 @@ def dashboard_header(dashboard_spec: Path) -> str:
     head, separator, _ = text.partition("\ntypes:\n")
     if not separator:
         raise ValueError(f"{dashboard_spec}: no top-level `types:` section to cut at")
+    # The MCP server's tools name the dashboard's own routes, which a synthetic spec does not have.
+    head = without_section(head, "mcp")
     # `worker.crate` is relative to the spec; a synthetic spec lives elsewhere, so point it at nothing real.
     return head.replace("crate: ../worker", "crate: ./worker") + "\n"
+
+
+def without_section(yaml_text: str, key: str) -> str:
+    """`yaml_text` without its top-level `key:` section (from that line up to the next top-level key)."""
+    kept, skipping = [], False
+    for line in yaml_text.splitlines(keepends=True):
+        top_level = line[:1].isalpha()
+        if top_level:
+            skipping = line.startswith(f"{key}:")
+        if not skipping:
+            kept.append(line)
+    return "".join(kept)
 
 
 def types_yaml(resource: Resource) -> str:
