@@ -86,5 +86,15 @@ pub fn render(model: &Model) -> Option<TokenStream> {
                 server: server(environment),
             }
         }
+
+        /// Checks that `request` carries a credential with every scope in `required`: the one check that
+        /// route handlers and MCP tools share.
+        pub async fn authorize(
+            request: &::worker::Request,
+            bindings: &Bindings,
+            required: &[&str],
+        ) -> ::core::result::Result<::codegen_runtime::auth::Principal, ::codegen_runtime::ApiError> {
+            ::codegen_runtime::auth::authorize(request, &deployment(bindings), &POLICY, required).await
+        }
     })
 }

@@ -228,13 +228,7 @@ fn handler(model: &Model, route: &Route) -> TokenStream {
     let authorize = if guarded {
         let scopes = &route.scopes;
         quote! {
-            #binding ::codegen_runtime::auth::authorize(
-                &incoming.request,
-                &super::auth::deployment(incoming.bindings),
-                &super::auth::POLICY,
-                &[#(#scopes),*],
-            )
-            .await?;
+            #binding super::auth::authorize(&incoming.request, incoming.bindings, &[#(#scopes),*]).await?;
         }
     } else {
         quote!()

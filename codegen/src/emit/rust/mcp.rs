@@ -139,13 +139,8 @@ fn tool_method_body(model: &Model, tool: &McpTool) -> TokenStream {
         let scopes = &route.scopes;
         (
             quote! {
-                let principal = ::codegen_runtime::auth::authorize(
-                    self.context.request,
-                    &super::auth::deployment(self.context.bindings),
-                    &super::auth::POLICY,
-                    &[#(#scopes),*],
-                )
-                .await?;
+                let principal =
+                    super::auth::authorize(self.context.request, self.context.bindings, &[#(#scopes),*]).await?;
                 let context = RequestContext { principal: ::core::option::Option::Some(&principal), ..self.context };
             },
             quote!(&context),

@@ -298,10 +298,9 @@ async fn handle_get_logs<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["search.read"],
         )
         .await?;
@@ -323,10 +322,9 @@ async fn handle_get_metrics<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["search.read"],
         )
         .await?;
@@ -343,10 +341,9 @@ async fn handle_get_traces<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["search.read"],
         )
         .await?;
@@ -368,10 +365,9 @@ async fn handle_get_runs<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["memory.read"],
         )
         .await?;
@@ -388,10 +384,9 @@ async fn handle_post_control<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["memory.write"],
         )
         .await?;
@@ -413,10 +408,9 @@ async fn handle_post_test_flow<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["docs.write"],
         )
         .await?;

@@ -89,10 +89,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["memory.write"],
             )
             .await?;
@@ -122,10 +121,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["search.read"],
             )
             .await?;
@@ -150,10 +148,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["search.read"],
             )
             .await?;
@@ -172,10 +169,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["memory.read"],
             )
             .await?;
@@ -194,10 +190,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["search.read"],
             )
             .await?;
@@ -222,10 +217,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["docs.write"],
             )
             .await?;

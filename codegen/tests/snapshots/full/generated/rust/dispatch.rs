@@ -304,10 +304,9 @@ async fn handle_list_rooms<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["rooms.read"],
         )
         .await?;
@@ -329,10 +328,9 @@ async fn handle_create_room<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["rooms.write"],
         )
         .await?;
@@ -352,10 +350,9 @@ async fn handle_get_room<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["rooms.read"],
         )
         .await?;
@@ -377,10 +374,9 @@ async fn handle_update_room<S: Service>(
     service: &S,
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["rooms.write", "https://example.com/scopes/admin"],
         )
         .await?;
@@ -411,10 +407,9 @@ async fn handle_delete_room<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["rooms.write"],
         )
         .await?;
@@ -436,10 +431,9 @@ async fn handle_get_message<S: Service>(
     service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    let principal = ::codegen_runtime::auth::authorize(
+    let principal = super::auth::authorize(
             &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
+            incoming.bindings,
             &["rooms.read"],
         )
         .await?;
@@ -461,13 +455,7 @@ async fn handle_room_events<S: Service>(
     _service: &S,
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
-    ::codegen_runtime::auth::authorize(
-            &incoming.request,
-            &super::auth::deployment(incoming.bindings),
-            &super::auth::POLICY,
-            &["rooms.read"],
-        )
-        .await?;
+    super::auth::authorize(&incoming.request, incoming.bindings, &["rooms.read"]).await?;
     let stub = incoming.bindings.rooms_shared()?;
     let response = stub.fetch_with_request(incoming.request).await?;
     ::core::result::Result::Ok(

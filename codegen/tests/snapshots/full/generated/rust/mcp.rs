@@ -61,10 +61,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["rooms.write"],
             )
             .await?;
@@ -84,10 +83,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["rooms.write"],
             )
             .await?;
@@ -122,10 +120,9 @@ impl<S: Service> Host<'_, S> {
         &self,
         arguments: ::codegen_runtime::mcp::Arguments,
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
-        let principal = ::codegen_runtime::auth::authorize(
+        let principal = super::auth::authorize(
                 self.context.request,
-                &super::auth::deployment(self.context.bindings),
-                &super::auth::POLICY,
+                self.context.bindings,
                 &["rooms.read"],
             )
             .await?;
