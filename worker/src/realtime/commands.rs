@@ -12,7 +12,7 @@ use crate::api::types::{
 };
 use crate::clock;
 use crate::ids;
-use crate::store::{ControlCommand, DashboardEvent, Db, ReadLogs, ReadTraces, StartRun, StoreError};
+use crate::store::{ControlCommand, DashboardEvent, Db, Encoded, ReadLogs, ReadTraces, StartRun, StoreError};
 
 /// A change's answer and the events that announce it.
 pub struct Changed<T> {
@@ -25,14 +25,11 @@ const CONTROL_SOURCE: &str = "control";
 /// The `source` of log entries written by test flows.
 pub(super) const TEST_FLOW_SOURCE: &str = "test-flow";
 
-pub fn read_logs(db: &Db, query: ReadLogs) -> Result<LogPage, StoreError> {
-    let entries = db.logs_after(query.since, query.limit)?;
+pub fn read_logs(db: &Db, query: ReadLogs) -> Result<Encoded<LogPage>, StoreError> {
+    let rows = db.log_page(query.since, query.limit)?;
     // A full page may have a successor; a short one is the end of the log for now.
-    let next_since = match entries.last() {
-        Some(last) if entries.len() as i64 >= query.limit => Some(last.id),
-        _ => None,
-    };
-    Ok(LogPage { entries, next_since })
+    let next_since = rows.last_id.filter(|_| rows.count >= query.limit);
+    Ok(Encoded::log_page(rows.entries, next_since).map_err(worker::Error::from)?)
 }
 
 pub fn read_traces(db: &Db, query: ReadTraces) -> Result<TraceList, StoreError> {

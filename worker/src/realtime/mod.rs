@@ -23,8 +23,8 @@ use crate::api::bindings::Bindings;
 use crate::api::streams::EVENTS;
 use crate::health;
 use crate::store::{
-    ControlCommand, DashboardEvent, Db, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError, StoreQuery,
-    StoreRequest, STORE_URL,
+    Answer, ControlCommand, DashboardEvent, Db, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError,
+    StoreQuery, StoreRequest, STORE_URL,
 };
 use commands::Changed;
 
@@ -223,7 +223,8 @@ impl Hub {
     }
 }
 
-/// The wire answer to query `Q`; naming `Q` makes the compiler check the answer is its reply type.
-fn reply<Q: StoreQuery>(outcome: Result<Q::Reply, StoreError>) -> worker::Result<Response> {
+/// The wire answer to query `Q`; naming `Q` makes the compiler check the answer is its reply type (or
+/// JSON made for one).
+fn reply<Q: StoreQuery>(outcome: Result<impl Answer<Q::Reply>, StoreError>) -> worker::Result<Response> {
     Response::from_json(&outcome)
 }

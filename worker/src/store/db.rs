@@ -75,6 +75,14 @@ pub struct StoredEvent {
     pub data: String,
 }
 
+/// A page of log entries as SQLite encodes it: `entries` is a JSON array of `LogEntry` objects.
+#[derive(Debug, Deserialize)]
+pub struct LogPageRows {
+    pub entries: String,
+    pub count: i64,
+    pub last_id: Option<i64>,
+}
+
 /// Typed access to the Durable Object's SQLite database (a handle: clones use the same database).
 #[derive(Clone)]
 pub struct Db {
@@ -122,10 +130,16 @@ impl Db {
         })
     }
 
-    /// Entries with an id above `since`, oldest first, at most `limit`.
-    pub fn logs_after(&self, since: i64, limit: i64) -> worker::Result<Vec<LogEntry>> {
-        self.rows(
-            "SELECT id, timestamp, level, source, message FROM logs WHERE id > ? ORDER BY id LIMIT ?",
+    /// Entries with an id above `since`, oldest first, at most `limit`. SQLite encodes them as one JSON array
+    /// of `LogEntry` objects (the keys are its field names), so the page crosses into Rust as one string.
+    pub fn log_page(&self, since: i64, limit: i64) -> worker::Result<LogPageRows> {
+        self.single(
+            "SELECT json_group_array(json_object(
+                    'id', id, 'timestamp', timestamp, 'level', level, 'source', source, 'message', message
+                ) ORDER BY id) AS entries,
+                COUNT(*) AS count,
+                MAX(id) AS last_id
+            FROM (SELECT * FROM logs WHERE id > ? ORDER BY id LIMIT ?)",
             vec![since.into(), limit.into()],
         )
     }

@@ -7,11 +7,13 @@
 
 mod client;
 mod db;
+mod encoded;
 mod events;
 mod protocol;
 
 pub use client::Store;
 pub use db::{Db, StoredEvent};
+pub use encoded::{Answer, Encoded};
 pub use events::DashboardEvent;
 pub use protocol::{
     ControlCommand, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError, StoreQuery, StoreRequest,
