@@ -7,12 +7,11 @@
 use std::collections::BTreeMap;
 
 use crate::api::types::{
-    ControlResult, LogLevel, LogPage, Metrics, Run, RunList, RunStatus, SpanStatus, TestFlowAccepted, TraceList,
-    TraceSpan,
+    ControlResult, LogLevel, Metrics, Run, RunList, RunStatus, SpanStatus, TestFlowAccepted, TraceList, TraceSpan,
 };
 use crate::clock;
 use crate::ids;
-use crate::store::{ControlCommand, DashboardEvent, Db, Encoded, ReadLogs, ReadTraces, StartRun, StoreError};
+use crate::store::{ControlCommand, DashboardEvent, Db, LogPageJson, ReadLogs, ReadTraces, StartRun, StoreError};
 
 /// A change's answer and the events that announce it.
 pub struct Changed<T> {
@@ -25,11 +24,11 @@ const CONTROL_SOURCE: &str = "control";
 /// The `source` of log entries written by test flows.
 pub(super) const TEST_FLOW_SOURCE: &str = "test-flow";
 
-pub fn read_logs(db: &Db, query: ReadLogs) -> Result<Encoded<LogPage>, StoreError> {
+pub fn read_logs(db: &Db, query: ReadLogs) -> Result<LogPageJson, StoreError> {
     let rows = db.log_page(query.since, query.limit)?;
     // A full page may have a successor; a short one is the end of the log for now.
     let next_since = rows.last_id.filter(|_| rows.count >= query.limit);
-    Ok(Encoded::log_page(rows.entries, next_since).map_err(worker::Error::from)?)
+    Ok(LogPageJson::new(rows.entries, next_since).map_err(worker::Error::from)?)
 }
 
 pub fn read_traces(db: &Db, query: ReadTraces) -> Result<TraceList, StoreError> {

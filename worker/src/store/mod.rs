@@ -13,7 +13,7 @@ mod protocol;
 
 pub use client::Store;
 pub use db::{Db, StoredEvent};
-pub use encoded::{Answer, Encoded};
+pub use encoded::{Answer, LogPageJson};
 pub use events::DashboardEvent;
 pub use protocol::{
     ControlCommand, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError, StoreQuery, StoreRequest,
