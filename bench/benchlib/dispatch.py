@@ -44,8 +44,8 @@ pub struct Bench;
 
 const CANNED: &str = r#"{CANNED}"#;
 
-fn canned<T: serde::de::DeserializeOwned>() -> Result<T, codegen_runtime::ApiError> {{
-    serde_json::from_str(CANNED).map_err(|error| codegen_runtime::ApiError::internal(error.to_string()))
+fn canned<T: serde::de::DeserializeOwned>() -> Result<codegen_runtime::Json<T>, codegen_runtime::ApiError> {{
+    serde_json::from_str::<T>(CANNED).map(Into::into).map_err(|error| codegen_runtime::ApiError::internal(error.to_string()))
 }}
 
 impl Service for Bench {{

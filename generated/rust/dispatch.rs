@@ -288,9 +288,7 @@ async fn handle_get_health<S: Service>(
     let output = service
         .get_health(&incoming.context(::core::option::Option::None))
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/logs`: Recorded log entries
@@ -312,9 +310,7 @@ async fn handle_get_logs<S: Service>(
     let output = service
         .get_logs(&incoming.context(::core::option::Option::Some(&principal)), params)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/metrics`: Metrics computed from recorded data
@@ -331,9 +327,7 @@ async fn handle_get_metrics<S: Service>(
     let output = service
         .get_metrics(&incoming.context(::core::option::Option::Some(&principal)))
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/traces`: Recorded trace spans
@@ -355,9 +349,7 @@ async fn handle_get_traces<S: Service>(
     let output = service
         .get_traces(&incoming.context(::core::option::Option::Some(&principal)), params)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/runs`: Diagnostic runs
@@ -374,9 +366,7 @@ async fn handle_get_runs<S: Service>(
     let output = service
         .get_runs(&incoming.context(::core::option::Option::Some(&principal)))
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/control`: Apply a control action
@@ -398,9 +388,7 @@ async fn handle_post_control<S: Service>(
     let output = service
         .post_control(&incoming.context(::core::option::Option::Some(&principal)), body)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/test-flow`: Start a diagnostic test flow
@@ -425,9 +413,7 @@ async fn handle_post_test_flow<S: Service>(
             body,
         )
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(202u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(202u16)?))
 }
 
 /// `/auth/login`: Sign in

@@ -4,8 +4,11 @@
 //! The generated plumbing has already checked every input against the spec; what remains here are the
 //! rules the spec cannot state (a `run_id` only with `cancel_run`) and the environment's endpoint rules
 //! for test flows, which the generated `test_flows` module carries.
+//!
+//! The store answers in JSON typed by each query's reply, which is the route's response type: handlers
+//! pass it on as it came, so a page of records is never decoded and encoded again on its way out.
 
-use codegen_runtime::ApiError;
+use codegen_runtime::{ApiError, Json};
 
 use crate::api::params::{GetLogsParams, GetTracesParams};
 use crate::api::service::{RequestContext, Service};
@@ -21,24 +24,28 @@ use crate::{endpoint_guard, health};
 pub struct Dashboard;
 
 impl Service for Dashboard {
-    async fn get_health(&self, context: &RequestContext<'_>) -> Result<Health, ApiError> {
-        Ok(health::report(context.bindings))
+    async fn get_health(&self, context: &RequestContext<'_>) -> Result<Json<Health>, ApiError> {
+        Ok(health::report(context.bindings).into())
     }
 
-    async fn get_logs(&self, context: &RequestContext<'_>, params: GetLogsParams) -> Result<LogPage, ApiError> {
+    async fn get_logs(&self, context: &RequestContext<'_>, params: GetLogsParams) -> Result<Json<LogPage>, ApiError> {
         let query = ReadLogs { limit: params.limit, since: params.since.unwrap_or(0) };
         Store::shared(context.bindings)?.ask(query).await
     }
 
-    async fn get_metrics(&self, context: &RequestContext<'_>) -> Result<Metrics, ApiError> {
+    async fn get_metrics(&self, context: &RequestContext<'_>) -> Result<Json<Metrics>, ApiError> {
         Store::shared(context.bindings)?.ask(ReadMetrics {}).await
     }
 
-    async fn get_traces(&self, context: &RequestContext<'_>, params: GetTracesParams) -> Result<TraceList, ApiError> {
+    async fn get_traces(
+        &self,
+        context: &RequestContext<'_>,
+        params: GetTracesParams,
+    ) -> Result<Json<TraceList>, ApiError> {
         Store::shared(context.bindings)?.ask(ReadTraces { limit: params.limit }).await
     }
 
-    async fn get_runs(&self, context: &RequestContext<'_>) -> Result<RunList, ApiError> {
+    async fn get_runs(&self, context: &RequestContext<'_>) -> Result<Json<RunList>, ApiError> {
         Store::shared(context.bindings)?.ask(ReadRuns {}).await
     }
 
@@ -46,7 +53,7 @@ impl Service for Dashboard {
         &self,
         context: &RequestContext<'_>,
         body: ControlRequest,
-    ) -> Result<ControlResult, ApiError> {
+    ) -> Result<Json<ControlResult>, ApiError> {
         let command = control_command(body)?;
         Store::shared(context.bindings)?.ask(command).await
     }
@@ -55,7 +62,7 @@ impl Service for Dashboard {
         &self,
         context: &RequestContext<'_>,
         body: TestFlowRequest,
-    ) -> Result<TestFlowAccepted, ApiError> {
+    ) -> Result<Json<TestFlowAccepted>, ApiError> {
         let rules = test_flows::endpoint_rules(context.bindings.current_environment());
         endpoint_guard::check(&body.endpoint, &rules)?;
         let start = StartRun { endpoint: body.endpoint, workflow: body.workflow };

@@ -102,7 +102,7 @@ impl ApiError {
     }
 
     pub fn into_response(self) -> worker::Result<worker::Response> {
-        let mut response = crate::respond::json_text(self.status, self.body())?;
+        let mut response = crate::respond::json_bytes(self.status, self.body().into_bytes())?;
         if let Some(allow) = self.allow {
             response.headers_mut().set("Allow", allow)?;
         }

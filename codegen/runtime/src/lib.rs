@@ -9,6 +9,7 @@ mod checks;
 mod cors;
 mod error;
 mod extract;
+mod json;
 pub mod mcp;
 mod respond;
 
@@ -16,4 +17,5 @@ pub use checks::{Checked, Checks, FromParam, Param, ParamIn};
 pub use cors::CorsPolicy;
 pub use error::{ApiError, ErrorCode};
 pub use extract::{decode_json, read_json, Format, Query, Validate};
+pub use json::Json;
 pub use respond::{json_response, respond, static_response, Redirect};

@@ -46,13 +46,13 @@ pub fn json_response<T: Serialize>(status: u16, value: &T) -> Result<Response, A
         worker::console_error!("cannot serialize a response: {error}");
         ApiError::internal("internal error")
     })?;
-    Ok(json_text(status, body)?)
+    Ok(json_bytes(status, body.into_bytes())?)
 }
 
 /// A response's headers start empty; each header set is one call into JavaScript, so the response's own
 /// set is filled in rather than replaced by a new one.
-pub(crate) fn json_text(status: u16, body: String) -> worker::Result<Response> {
-    let response = Response::from_body(ResponseBody::Body(body.into_bytes()))?.with_status(status);
+pub(crate) fn json_bytes(status: u16, body: Vec<u8>) -> worker::Result<Response> {
+    let response = Response::from_body(ResponseBody::Body(body))?.with_status(status);
     response.headers().set("Content-Type", "application/json; charset=utf-8")?;
     Ok(response)
 }

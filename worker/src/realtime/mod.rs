@@ -16,7 +16,8 @@ use std::rc::Rc;
 
 use codegen_runtime::ApiError;
 use worker::{
-    durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, Method, Request, Response, ResponseBody, State, WebSocket,
+    WebSocketIncomingMessage,
 };
 
 use crate::api::bindings::Bindings;
@@ -24,7 +25,7 @@ use crate::api::streams::EVENTS;
 use crate::health;
 use crate::store::{
     Answer, ControlCommand, DashboardEvent, Db, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError,
-    StoreQuery, StoreRequest, STORE_URL,
+    StoreQuery, StoreRequest, ANSWERED, STORE_URL,
 };
 use commands::Changed;
 
@@ -57,8 +58,8 @@ impl DurableObject for RealtimeSession {
     }
 
     async fn fetch(&self, request: Request) -> worker::Result<Response> {
-        let url = request.url()?;
-        match (request.method(), url.path()) {
+        // The path `worker::Request` already holds: parsing the whole URL again is a cost on every store call.
+        match (request.method(), request.path().as_str()) {
             (Method::Post, "/store") => self.serve_store(request).await,
             (_, path) if path == EVENTS.path => self.subscribe(&request),
             (_, "/mcp") => socket::upgrade(&self.hub.state, &request),
@@ -106,12 +107,12 @@ impl RealtimeSession {
             Err(error) => {
                 // Only the worker sends these, from the same types: a mismatch is a bug worth seeing.
                 worker::console_error!("unreadable store request to {STORE_URL}: {error}");
-                return Response::from_json(&Err::<(), _>(StoreError::Internal));
+                return refuse(&StoreError::Internal);
             }
         };
         let db = match self.hub.db() {
             Ok(db) => db,
-            Err(error) => return Response::from_json(&Err::<(), _>(error)),
+            Err(error) => return refuse(&error),
         };
         match request {
             StoreRequest::ReadLogs(query) => reply::<ReadLogs>(commands::read_logs(db, query)),
@@ -224,7 +225,14 @@ impl Hub {
 }
 
 /// The wire answer to query `Q`; naming `Q` makes the compiler check the answer is its reply type (or
-/// JSON made for one).
+/// JSON made for one). No header is set: the worker reads the status and the body only.
 fn reply<Q: StoreQuery>(outcome: Result<impl Answer<Q::Reply>, StoreError>) -> worker::Result<Response> {
-    Response::from_json(&outcome)
+    match outcome {
+        Ok(answer) => Ok(Response::from_body(ResponseBody::Body(answer.into_json()?))?.with_status(ANSWERED)),
+        Err(error) => refuse(&error),
+    }
+}
+
+fn refuse(error: &StoreError) -> worker::Result<Response> {
+    Ok(Response::from_body(ResponseBody::Body(serde_json::to_vec(error)?))?.with_status(error.status()))
 }

@@ -9,6 +9,7 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
+use super::encoded::LogPageJson;
 use crate::api::types::{LogEntry, LogLevel, Run, RunStatus, TraceSpan};
 
 /// Every statement is idempotent, so the schema is created (or found) the first time an instance opens it.
@@ -75,14 +76,6 @@ pub struct StoredEvent {
     pub data: String,
 }
 
-/// A page of log entries as SQLite encodes it: `entries` is a JSON array of `LogEntry` objects.
-#[derive(Debug, Deserialize)]
-pub struct LogPageRows {
-    pub entries: String,
-    pub count: i64,
-    pub last_id: Option<i64>,
-}
-
 /// Typed access to the Durable Object's SQLite database (a handle: clones use the same database).
 #[derive(Clone)]
 pub struct Db {
@@ -130,17 +123,22 @@ impl Db {
         })
     }
 
-    /// Entries with an id above `since`, oldest first, at most `limit`. SQLite encodes them as one JSON array
-    /// of `LogEntry` objects (the keys are its field names), so the page crosses into Rust as one string.
-    pub fn log_page(&self, since: i64, limit: i64) -> worker::Result<LogPageRows> {
+    /// Entries with an id above `since`, oldest first, at most `limit`, encoded by SQLite as a `LogPage`:
+    /// the keys are its field names. A full page names its last id as `next_since`, the id to continue
+    /// after; a shorter one is the end of the log for now. (SQLite computes the identical
+    /// `json_group_array` of both branches once.)
+    pub fn log_page(&self, since: i64, limit: i64) -> worker::Result<LogPageJson> {
         self.single(
-            "SELECT json_group_array(json_object(
-                    'id', id, 'timestamp', timestamp, 'level', level, 'source', source, 'message', message
-                ) ORDER BY id) AS entries,
-                COUNT(*) AS count,
-                MAX(id) AS last_id
+            "SELECT CASE WHEN COUNT(*) >= ?
+                THEN json_object('entries', json_group_array(json_object(
+                        'id', id, 'timestamp', timestamp, 'level', level, 'source', source, 'message', message
+                    ) ORDER BY id), 'next_since', MAX(id))
+                ELSE json_object('entries', json_group_array(json_object(
+                        'id', id, 'timestamp', timestamp, 'level', level, 'source', source, 'message', message
+                    ) ORDER BY id))
+                END AS page
             FROM (SELECT * FROM logs WHERE id > ? ORDER BY id LIMIT ?)",
-            vec![since.into(), limit.into()],
+            vec![limit.into(), since.into(), limit.into()],
         )
     }
 

@@ -17,5 +17,5 @@ pub use encoded::{Answer, LogPageJson};
 pub use events::DashboardEvent;
 pub use protocol::{
     ControlCommand, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError, StoreQuery, StoreRequest,
-    STORE_URL,
+    ANSWERED, STORE_URL,
 };

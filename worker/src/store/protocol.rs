@@ -2,8 +2,9 @@
 //!
 //! Each query is its own type whose [`StoreQuery::Reply`] names the answer, so the worker's call site and
 //! the Durable Object's handler are both checked by the compiler against the same pairing. On the wire a
-//! request is one JSON [`StoreRequest`], and an answer is `Result<Reply, StoreError>` in serde's
-//! `{"Ok": …}` / `{"Err": …}` form.
+//! request is one JSON [`StoreRequest`]; the answer is the reply's JSON with status [`ANSWERED`], or a
+//! [`StoreError`]'s with the status of its kind. The reply's JSON is the route's response body as it is,
+//! so it carries nothing else.
 
 use std::borrow::Cow;
 
@@ -18,6 +19,9 @@ use crate::api::types::{
 /// Where the worker sends store requests. The generated dispatch forwards only `/events` and `/mcp` to the
 /// Durable Object, so no outside request can reach this path.
 pub const STORE_URL: &str = "https://realtime.internal/store";
+
+/// The status of an answer whose body is the query's reply.
+pub const ANSWERED: u16 = 200;
 
 /// A question for the store and the type of its answer.
 pub trait StoreQuery: Into<StoreRequest> {
@@ -130,6 +134,15 @@ impl StoreError {
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::Conflict(message.into())
     }
+
+    /// The status the Durable Object answers this error with; never [`ANSWERED`].
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::Internal => 500,
+        }
+    }
 }
 
 /// A runtime failure inside the Durable Object is logged there, where operators look, and answered as
@@ -184,20 +197,20 @@ mod tests {
     }
 
     #[test]
-    fn replies_carry_either_the_answer_or_the_error() {
-        let refused: Result<TestFlowAccepted, StoreError> = Err(StoreError::conflict("runs are paused"));
+    fn errors_have_a_stable_wire_form() {
+        let refused = StoreError::conflict("runs are paused");
         let wire = serde_json::to_value(&refused).expect("serializes");
-        assert_eq!(wire, json!({"Err": {"kind": "conflict", "message": "runs are paused"}}));
-        let back: Result<TestFlowAccepted, StoreError> = serde_json::from_value(wire).expect("deserializes");
-        assert_eq!(back, refused);
-        let internal: Result<Metrics, StoreError> = Err(StoreError::Internal);
-        assert_eq!(serde_json::to_value(&internal).expect("serializes"), json!({"Err": {"kind": "internal"}}));
+        assert_eq!(wire, json!({"kind": "conflict", "message": "runs are paused"}));
+        assert_eq!(serde_json::from_value::<StoreError>(wire).expect("deserializes"), refused);
+        assert_eq!(serde_json::to_value(StoreError::Internal).expect("serializes"), json!({"kind": "internal"}));
     }
 
     #[test]
-    fn store_errors_become_api_errors() {
-        assert_eq!(ApiError::from(StoreError::not_found("no run")).status, 404);
-        assert_eq!(ApiError::from(StoreError::conflict("paused")).status, 409);
+    fn store_errors_become_api_errors_of_their_status() {
+        for error in [StoreError::not_found("no run"), StoreError::conflict("paused"), StoreError::Internal] {
+            assert_ne!(error.status(), ANSWERED);
+            assert_eq!(ApiError::from(error.clone()).status, error.status());
+        }
         let internal = ApiError::from(StoreError::Internal);
         assert_eq!((internal.status, internal.message.as_ref()), (500, "internal error"));
     }

@@ -282,9 +282,9 @@ fn service_call(route: &Route, principal: &TokenStream) -> TokenStream {
         (RouteKind::Redirect, _) => quote!(output.into_response()?),
         (_, Some(response)) => {
             let status = response.status;
-            quote!(::codegen_runtime::json_response(#status, &output)?)
+            quote!(output.into_response(#status)?)
         }
-        _ => quote!(::codegen_runtime::json_response(200, &output)?),
+        _ => quote!(output.into_response(200)?),
     };
     quote! {
         #params_let

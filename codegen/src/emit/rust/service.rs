@@ -34,7 +34,9 @@ pub fn render(model: &Model) -> TokenStream {
         /// The API's business logic: one method per route, with typed, already validated inputs.
         ///
         /// A missing method is a compile error in the implementing crate, so the spec and the worker cannot
-        /// drift apart. An `Err` becomes a JSON error answer with its status.
+        /// drift apart. A JSON route answers a `Json` of its response type: a value (`.into()`), or JSON
+        /// already encoded for one, which is sent without being decoded and encoded again. An `Err` becomes
+        /// a JSON error answer with its status.
         // Workers run each request on one thread: handler futures need not be `Send`, so plain `async fn`
         // (without auto-trait bounds) is exactly right here.
         #[allow(async_fn_in_trait)]
@@ -66,9 +68,9 @@ fn method(route: &Route) -> TokenStream {
         (RouteKind::Redirect, _) => quote!(::codegen_runtime::Redirect),
         (_, Some(response)) => {
             let ty = format_ident!("{}", response.ty);
-            quote!(super::types::#ty)
+            quote!(::codegen_runtime::Json<super::types::#ty>)
         }
-        _ => quote!(()),
+        _ => quote!(::codegen_runtime::Json<()>),
     };
     quote! {
         #summary

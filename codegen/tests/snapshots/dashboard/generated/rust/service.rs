@@ -19,7 +19,9 @@ pub struct RequestContext<'a> {
 /// The API's business logic: one method per route, with typed, already validated inputs.
 ///
 /// A missing method is a compile error in the implementing crate, so the spec and the worker cannot
-/// drift apart. An `Err` becomes a JSON error answer with its status.
+/// drift apart. A JSON route answers a `Json` of its response type: a value (`.into()`), or JSON
+/// already encoded for one, which is sent without being decoded and encoded again. An `Err` becomes
+/// a JSON error answer with its status.
 #[allow(async_fn_in_trait)]
 pub trait Service {
     /// Service health
@@ -30,7 +32,10 @@ pub trait Service {
     async fn get_health(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<super::types::Health, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::Health>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Recorded log entries
     ///
     /// Log entries oldest first, after the `since` id when given.
@@ -42,7 +47,10 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetLogsParams,
-    ) -> ::core::result::Result<super::types::LogPage, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::LogPage>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Metrics computed from recorded data
     ///
     /// `GET /api/metrics`
@@ -51,7 +59,10 @@ pub trait Service {
     async fn get_metrics(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<super::types::Metrics, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::Metrics>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Recorded trace spans
     ///
     /// `GET /api/traces`
@@ -61,7 +72,10 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetTracesParams,
-    ) -> ::core::result::Result<super::types::TraceList, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::TraceList>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Diagnostic runs
     ///
     /// `GET /api/runs`
@@ -70,7 +84,10 @@ pub trait Service {
     async fn get_runs(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<super::types::RunList, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::RunList>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Apply a control action
     ///
     /// Pauses or resumes new runs, cancels a run or clears the recorded logs; every action is recorded.
@@ -83,7 +100,7 @@ pub trait Service {
         context: &RequestContext<'_>,
         body: super::types::ControlRequest,
     ) -> ::core::result::Result<
-        super::types::ControlResult,
+        ::codegen_runtime::Json<super::types::ControlResult>,
         ::codegen_runtime::ApiError,
     >;
     /// Start a diagnostic test flow
@@ -98,7 +115,7 @@ pub trait Service {
         context: &RequestContext<'_>,
         body: super::types::TestFlowRequest,
     ) -> ::core::result::Result<
-        super::types::TestFlowAccepted,
+        ::codegen_runtime::Json<super::types::TestFlowAccepted>,
         ::codegen_runtime::ApiError,
     >;
 }

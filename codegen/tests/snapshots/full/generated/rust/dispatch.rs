@@ -294,9 +294,7 @@ async fn handle_get_health<S: Service>(
     let output = service
         .get_health(&incoming.context(::core::option::Option::None))
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/rooms`: List rooms
@@ -318,9 +316,7 @@ async fn handle_list_rooms<S: Service>(
     let output = service
         .list_rooms(&incoming.context(::core::option::Option::Some(&principal)), params)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/rooms`: Create a room
@@ -340,9 +336,7 @@ async fn handle_create_room<S: Service>(
     let output = service
         .create_room(&incoming.context(::core::option::Option::Some(&principal)), body)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(201u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(201u16)?))
 }
 
 /// `/api/rooms/{room_id}`: One room
@@ -364,9 +358,7 @@ async fn handle_get_room<S: Service>(
     let output = service
         .get_room(&incoming.context(::core::option::Option::Some(&principal)), params)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/rooms/{room_id}`: Change a room
@@ -397,9 +389,7 @@ async fn handle_update_room<S: Service>(
             body,
         )
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/rooms/{room_id}`: Delete a room
@@ -421,9 +411,7 @@ async fn handle_delete_room<S: Service>(
     let output = service
         .delete_room(&incoming.context(::core::option::Option::Some(&principal)), params)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(202u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(202u16)?))
 }
 
 /// `/api/rooms/{room_id}/messages/{seq}`: One message
@@ -445,9 +433,7 @@ async fn handle_get_message<S: Service>(
     let output = service
         .get_message(&incoming.context(::core::option::Option::Some(&principal)), params)
         .await?;
-    ::core::result::Result::Ok(
-        Outcome::Fresh(::codegen_runtime::json_response(200u16, &output)?),
-    )
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response(200u16)?))
 }
 
 /// `/api/rooms/{room_id}/events`: Live messages of one room (Server-Sent Events)

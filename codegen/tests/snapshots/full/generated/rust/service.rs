@@ -19,7 +19,9 @@ pub struct RequestContext<'a> {
 /// The API's business logic: one method per route, with typed, already validated inputs.
 ///
 /// A missing method is a compile error in the implementing crate, so the spec and the worker cannot
-/// drift apart. An `Err` becomes a JSON error answer with its status.
+/// drift apart. A JSON route answers a `Json` of its response type: a value (`.into()`), or JSON
+/// already encoded for one, which is sent without being decoded and encoded again. An `Err` becomes
+/// a JSON error answer with its status.
 #[allow(async_fn_in_trait)]
 pub trait Service {
     /// Service health
@@ -28,7 +30,10 @@ pub trait Service {
     async fn get_health(
         &self,
         context: &RequestContext<'_>,
-    ) -> ::core::result::Result<super::types::Health, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::Health>,
+        ::codegen_runtime::ApiError,
+    >;
     /// List rooms
     ///
     /// Rooms, filtered and paged.
@@ -40,7 +45,10 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::ListRoomsParams,
-    ) -> ::core::result::Result<super::types::RoomPage, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::RoomPage>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Create a room
     ///
     /// `POST /api/rooms`
@@ -50,7 +58,10 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         body: super::types::NewRoom,
-    ) -> ::core::result::Result<super::types::Room, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::Room>,
+        ::codegen_runtime::ApiError,
+    >;
     /// One room
     ///
     /// `GET /api/rooms/{room_id}`
@@ -60,7 +71,10 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetRoomParams,
-    ) -> ::core::result::Result<super::types::Room, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::Room>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Change a room
     ///
     /// `PUT|PATCH /api/rooms/{room_id}`
@@ -71,7 +85,10 @@ pub trait Service {
         context: &RequestContext<'_>,
         params: super::params::UpdateRoomParams,
         body: super::types::RoomPatch,
-    ) -> ::core::result::Result<super::types::Room, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::Room>,
+        ::codegen_runtime::ApiError,
+    >;
     /// Delete a room
     ///
     /// `DELETE /api/rooms/{room_id}`
@@ -81,7 +98,10 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::DeleteRoomParams,
-    ) -> ::core::result::Result<super::types::DeleteResult, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::DeleteResult>,
+        ::codegen_runtime::ApiError,
+    >;
     /// One message
     ///
     /// `GET /api/rooms/{room_id}/messages/{seq}`
@@ -91,7 +111,10 @@ pub trait Service {
         &self,
         context: &RequestContext<'_>,
         params: super::params::GetMessageParams,
-    ) -> ::core::result::Result<super::types::Message, ::codegen_runtime::ApiError>;
+    ) -> ::core::result::Result<
+        ::codegen_runtime::Json<super::types::Message>,
+        ::codegen_runtime::ApiError,
+    >;
     /// A redirect computed by a handler
     ///
     /// `GET /auth/legacy-callback`

@@ -19,6 +19,8 @@ pub struct RequestContext<'a> {
 /// The API's business logic: one method per route, with typed, already validated inputs.
 ///
 /// A missing method is a compile error in the implementing crate, so the spec and the worker cannot
-/// drift apart. An `Err` becomes a JSON error answer with its status.
+/// drift apart. A JSON route answers a `Json` of its response type: a value (`.into()`), or JSON
+/// already encoded for one, which is sent without being decoded and encoded again. An `Err` becomes
+/// a JSON error answer with its status.
 #[allow(async_fn_in_trait)]
 pub trait Service {}

@@ -1,0 +1,113 @@
+//! The answer of a JSON route: a value, or JSON already encoded for one.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use worker::Response;
+
+use crate::respond::json_bytes;
+use crate::ApiError;
+
+/// What a `Service` method answers for a route whose response is a `T`.
+///
+/// Most handlers build a `T` and return it with `.into()`. A handler whose data already arrives as JSON
+/// for a `T` (a store that answers in JSON) passes it on with [`Json::encoded`]: those bytes become the
+/// response body as they are, instead of being decoded into a `T` only to be encoded again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json<T> {
+    body: Body<T>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Body<T> {
+    Value(T),
+    Encoded(Vec<u8>),
+}
+
+impl<T> From<T> for Json<T> {
+    fn from(value: T) -> Self {
+        Self { body: Body::Value(value) }
+    }
+}
+
+impl<T> Json<T> {
+    /// JSON text that encodes a `T`. It is sent unchecked, so it must come from a source that is typed to
+    /// answer a `T`, such as a store reply checked against its query's reply type.
+    pub fn encoded(json: Vec<u8>) -> Self {
+        Self { body: Body::Encoded(json) }
+    }
+}
+
+impl<T: Serialize> Json<T> {
+    /// The JSON text.
+    pub fn into_bytes(self) -> Result<Vec<u8>, ApiError> {
+        match self.body {
+            Body::Value(value) => serde_json::to_vec(&value).map_err(unencodable),
+            Body::Encoded(json) => Ok(json),
+        }
+    }
+
+    /// The answer as a JSON document, for embedding in another (an MCP tool result).
+    pub fn into_document(self) -> Result<serde_json::Value, ApiError> {
+        match self.body {
+            Body::Value(value) => serde_json::to_value(&value).map_err(unencodable),
+            Body::Encoded(json) => serde_json::from_slice(&json).map_err(unencodable),
+        }
+    }
+
+    /// The answer as a `status` response.
+    pub fn into_response(self, status: u16) -> Result<Response, ApiError> {
+        Ok(json_bytes(status, self.into_bytes()?)?)
+    }
+}
+
+impl<T: DeserializeOwned> Json<T> {
+    /// The answer as a value; encoded JSON is decoded.
+    pub fn into_value(self) -> Result<T, ApiError> {
+        match self.body {
+            Body::Value(value) => Ok(value),
+            Body::Encoded(json) => serde_json::from_slice(&json).map_err(unencodable),
+        }
+    }
+}
+
+/// A value that cannot be encoded, or encoded JSON that does not hold a `T`, is a bug on the answering
+/// side: logged where operators look, and answered as a 500.
+fn unencodable(error: serde_json::Error) -> ApiError {
+    worker::console_error!("cannot encode an answer as JSON: {error}");
+    ApiError::internal("internal error")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+    use serde_json::json;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Page {
+        entries: Vec<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        next: Option<u32>,
+    }
+
+    #[test]
+    fn a_value_and_its_encoding_answer_alike() {
+        let page = Page { entries: vec![1, 2], next: Some(2) };
+        let text = serde_json::to_vec(&page).expect("serializes");
+        let (value, encoded) = (Json::from(page.clone()), Json::<Page>::encoded(text.clone()));
+        assert_eq!(value.clone().into_bytes(), Ok(text.clone()));
+        assert_eq!(encoded.clone().into_bytes(), Ok(text));
+        let document = json!({"entries": [1, 2], "next": 2});
+        assert_eq!(value.clone().into_document(), Ok(document.clone()));
+        assert_eq!(encoded.clone().into_document(), Ok(document));
+        assert_eq!(value.into_value(), Ok(page.clone()));
+        assert_eq!(encoded.into_value(), Ok(page));
+    }
+
+    #[test]
+    fn encoded_json_is_sent_as_it_is() {
+        // Byte for byte, spacing included: the encoding is never decoded on the way out.
+        let text = br#"{"entries": [3],"next":null}"#.to_vec();
+        assert_eq!(Json::<Page>::encoded(text.clone()).into_bytes(), Ok(text));
+    }
+}
