@@ -1,19 +1,42 @@
 //! The worker's side of the store protocol: one typed call per query.
 //!
-//! Every call is one request to the Durable Object, made with the runtime's own `Request` and read back as
-//! one `ArrayBuffer`: a body of JSON bytes going in, JSON bytes coming out, which the handler answers with
-//! as they are. (`worker::Request` and
-//! `worker::Response` would add a `Headers` object, a copy of the request's properties into Rust and a
-//! stream reader for the answer, each a round of calls between wasm and JavaScript.)
+//! Every call is one request to the Durable Object: JSON bytes go in; the answer's status and JSON bytes
+//! come out, and the handler answers with those bytes as they are. One JavaScript function makes the
+//! request and reads the answer, so a call crosses between wasm and JavaScript three times and waits on
+//! one promise. Building the `Request` and reading the `Response` and its `ArrayBuffer` from Rust took a
+//! dozen crossings and two promises (`worker::Request` and `worker::Response` more still).
 
 use codegen_runtime::{ApiError, Json};
+use wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::web_sys;
 use worker::worker_sys::DurableObject;
 
 use super::protocol::{StoreError, StoreQuery, StoreRequest, ANSWERED, STORE_URL};
 use crate::api::bindings::Bindings;
+
+#[wasm_bindgen(inline_js = r#"
+export function askStore(stub, url, body) {
+  return stub.fetch(url, { method: "POST", body: body.slice() }).then((response) =>
+    response.arrayBuffer().then((bytes) => ({ status: response.status, body: new Uint8Array(bytes) })),
+  );
+}
+"#)]
+extern "C" {
+    /// What the Durable Object answered.
+    type StoreAnswer;
+
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &StoreAnswer) -> u16;
+
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &StoreAnswer) -> Vec<u8>;
+
+    /// `POST`s `body` to `url` on `stub` and resolves to the `StoreAnswer`. The body is copied: the
+    /// argument is a view into wasm memory, which may move before the runtime reads it.
+    #[wasm_bindgen(js_name = askStore, catch)]
+    fn ask_store(stub: &DurableObject, url: &str, body: &[u8]) -> Result<js_sys::Promise, JsValue>;
+}
 
 /// A handle on the shared `RealtimeSession` instance, which holds every record.
 pub struct Store {
@@ -31,17 +54,10 @@ impl Store {
     pub async fn ask<Q: StoreQuery>(&self, query: Q) -> Result<Json<Q::Reply>, ApiError> {
         let message: StoreRequest = query.into();
         let body = serde_json::to_vec(&message).map_err(internal)?;
-        // The Durable Object reads the body as JSON whatever its declared type, so no header is sent.
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&js_sys::Uint8Array::from(body.as_slice()));
-        let request = web_sys::Request::new_with_str_and_init(STORE_URL, &init).map_err(js_error)?;
-        let response =
-            JsFuture::from(self.stub.fetch_with_request(&request).map_err(js_error)?).await.map_err(js_error)?;
-        let response: web_sys::Response = response.dyn_into().map_err(js_error)?;
-        let bytes = JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(js_error)?;
-        let body = js_sys::Uint8Array::new(&bytes).to_vec();
-        match response.status() {
+        let answer = ask_store(&self.stub, STORE_URL, &body).map_err(js_error)?;
+        let answer: StoreAnswer = JsFuture::from(answer).await.map_err(js_error)?.unchecked_into();
+        let body = answer.body();
+        match answer.status() {
             // `reply::<Q>` wrote it from a `Q::Reply` (or JSON SQLite made for one).
             ANSWERED => Ok(Json::encoded(body)),
             _ => Err(serde_json::from_slice::<StoreError>(&body).map_err(internal)?.into()),
