@@ -72,8 +72,8 @@ impl<T: DeserializeOwned> Json<T> {
 
 /// A value that cannot be encoded, or encoded JSON that does not hold a `T`, is a bug on the answering
 /// side: logged where operators look, and answered as a 500.
-fn unencodable(error: serde_json::Error) -> ApiError {
-    worker::console_error!("cannot encode an answer as JSON: {error}");
+pub(crate) fn unencodable(error: serde_json::Error) -> ApiError {
+    worker::console_error!("an answer that is not its type's JSON: {error}");
     ApiError::internal("internal error")
 }
 

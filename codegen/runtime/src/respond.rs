@@ -7,6 +7,7 @@ use serde::Serialize;
 use wasm_bindgen::JsValue;
 use worker::{web_sys, Response, ResponseBody};
 
+use crate::json::unencodable;
 use crate::ApiError;
 
 /// A redirect a handler answers with, plus cookies to set on the way.
@@ -42,11 +43,7 @@ impl Redirect {
 
 /// Serializes `value` as the JSON body of a `status` answer.
 pub fn json_response<T: Serialize>(status: u16, value: &T) -> Result<Response, ApiError> {
-    let body = serde_json::to_string(value).map_err(|error| {
-        worker::console_error!("cannot serialize a response: {error}");
-        ApiError::internal("internal error")
-    })?;
-    Ok(json_bytes(status, body.into_bytes())?)
+    Ok(json_bytes(status, serde_json::to_vec(value).map_err(unencodable)?)?)
 }
 
 /// A response's headers start empty; each header set is one call into JavaScript, so the response's own

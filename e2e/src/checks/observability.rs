@@ -253,7 +253,7 @@ fn expect_next_since(probe: &Probe, check: &str, exchange: &Exchange, page: &[Va
         Some(last) if page.len() == limit => format!("next_since {}", entry_id(last)),
         _ => "no next_since".to_string(),
     };
-    probe.ensure(got == wanted, check, exchange, format!("{wanted} (a page of {} of {limit})", page.len()), got.clone())
+    probe.ensure(got == wanted, check, exchange, format!("{wanted} (a page of {} of {limit})", page.len()), got)
 }
 
 fn spans(probe: &Probe, check: &str, exchange: &Exchange) -> CheckResult<Vec<Value>> {
