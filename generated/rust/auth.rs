@@ -77,7 +77,7 @@ pub fn deployment(bindings: &Bindings) -> ::codegen_runtime::auth::Deployment<'_
 /// Checks that `request` carries a credential with every scope in `required`: the one check that
 /// route handlers and MCP tools share.
 pub async fn authorize(
-    request: &::worker::Request,
+    request: &::codegen_runtime::IncomingRequest,
     bindings: &Bindings,
     required: &[&str],
 ) -> ::core::result::Result<

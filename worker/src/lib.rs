@@ -32,6 +32,6 @@ pub fn fetch(
     env: worker::Env,
     context: worker::worker_sys::Context,
 ) -> js_sys::Promise {
-    let (request, context) = (worker::Request::from(request), worker::Context::new(context));
+    let (request, context) = (request.into(), worker::Context::new(context));
     codegen_runtime::respond(async move { api::dispatch::handle(&service::Dashboard, request, env, context).await })
 }

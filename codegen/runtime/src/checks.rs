@@ -140,7 +140,7 @@ impl<'a> Param<'a> {
     }
 
     /// The header `name`.
-    pub fn header(request: &worker::Request, name: &'static str) -> Result<Self, ApiError> {
+    pub fn header(request: &crate::IncomingRequest, name: &'static str) -> Result<Self, ApiError> {
         Ok(Self { source: ParamIn::Header, name, raw: request.headers().get(name)?.map(Cow::Owned) })
     }
 

@@ -139,7 +139,7 @@ pub(crate) fn check_format(value: &str, format: Format) -> Result<(), String> {
 }
 
 /// Reads and decodes a JSON body, locating a decoding failure at the field that caused it (`body.workflow`).
-pub async fn read_json<T: DeserializeOwned>(request: &mut worker::Request) -> Result<T, ApiError> {
+pub async fn read_json<T: DeserializeOwned>(request: &mut crate::IncomingRequest) -> Result<T, ApiError> {
     let content_type = request.headers().get("Content-Type").ok().flatten().unwrap_or_default();
     if !content_type.is_empty() && !content_type.to_ascii_lowercase().starts_with("application/json") {
         return Err(ApiError::new(

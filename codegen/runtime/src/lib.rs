@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod json;
 pub mod mcp;
+mod request;
 mod respond;
 
 pub use checks::{Checked, Checks, FromParam, Param, ParamIn};
@@ -18,4 +19,5 @@ pub use cors::CorsPolicy;
 pub use error::{ApiError, ErrorCode};
 pub use extract::{decode_json, read_json, Format, Query, Validate};
 pub use json::Json;
+pub use request::IncomingRequest;
 pub use respond::{json_response, respond, static_response, Redirect};

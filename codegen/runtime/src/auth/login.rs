@@ -137,7 +137,7 @@ async fn exchange_code(
 
 /// Ends the session named by the `X-Session-Id` header or the cookie, and clears the cookie.
 pub async fn logout(
-    request: &Request,
+    request: &crate::IncomingRequest,
     deployment: &Deployment<'_>,
     policy: &AuthPolicy,
     session_header: Option<&str>,

@@ -10,7 +10,7 @@ mod login;
 mod session;
 mod webcrypto;
 
-use worker::Request;
+use crate::IncomingRequest;
 
 use crate::{ApiError, ErrorCode};
 
@@ -66,7 +66,7 @@ pub struct Principal {
 /// No credentials or a bad one → 401 with `WWW-Authenticate: Bearer resource_metadata=…` (RFC 9728), so
 /// clients can discover where to sign in; valid credentials without a scope → 403 `insufficient_scope`.
 pub async fn authorize(
-    request: &Request,
+    request: &IncomingRequest,
     deployment: &Deployment<'_>,
     policy: &AuthPolicy,
     required: &[&str],
@@ -110,7 +110,7 @@ enum Credential {
 }
 
 /// The bearer token from `Authorization`, else the session cookie.
-fn credential(request: &Request, policy: &AuthPolicy) -> Result<Option<Credential>, ApiError> {
+fn credential(request: &IncomingRequest, policy: &AuthPolicy) -> Result<Option<Credential>, ApiError> {
     let headers = request.headers();
     if let Some(authorization) = headers.get("Authorization")? {
         let (scheme, token) = authorization.split_once(' ').unwrap_or((authorization.as_str(), ""));

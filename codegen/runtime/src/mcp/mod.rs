@@ -10,7 +10,9 @@ mod session;
 mod tools;
 
 use serde_json::{json, Map, Value};
-use worker::{Env, Method, Request, Response, ResponseBody};
+use worker::{Env, Method, Response, ResponseBody};
+
+use crate::IncomingRequest;
 
 use crate::{ApiError, CorsPolicy, ErrorCode};
 use jsonrpc::{Message, Reply, RpcError};
@@ -64,7 +66,7 @@ pub fn check_origin(origin: Option<&str>, cors: &CorsPolicy, own_origin: &str) -
 }
 
 /// Whether a GET asks to become a WebSocket, which the route hands to its Durable Object instead.
-pub fn is_websocket_upgrade(request: &Request) -> Result<bool, ApiError> {
+pub fn is_websocket_upgrade(request: &IncomingRequest) -> Result<bool, ApiError> {
     let upgrade = request.headers().get("Upgrade")?.unwrap_or_default();
     Ok(request.method() == Method::Get && upgrade.eq_ignore_ascii_case("websocket"))
 }
@@ -78,7 +80,7 @@ pub enum Exchange {
 }
 
 /// Reads and checks one request to the MCP route: method, headers, session and body.
-pub async fn read(request: &mut Request, env: &Env, server: &Server) -> Result<Exchange, ApiError> {
+pub async fn read(request: &mut IncomingRequest, env: &Env, server: &Server) -> Result<Exchange, ApiError> {
     match request.method() {
         Method::Post => read_post(request, env, server).await,
         Method::Delete => {
@@ -103,7 +105,7 @@ pub async fn read(request: &mut Request, env: &Env, server: &Server) -> Result<E
     }
 }
 
-async fn read_post(request: &mut Request, env: &Env, server: &Server) -> Result<Exchange, ApiError> {
+async fn read_post(request: &mut IncomingRequest, env: &Env, server: &Server) -> Result<Exchange, ApiError> {
     let headers = request.headers();
     let accept = headers.get("Accept")?.unwrap_or_default().to_ascii_lowercase();
     if !accept.is_empty() && !["application/json", "application/*", "*/*"].iter().any(|t| accept.contains(t)) {
@@ -281,7 +283,7 @@ fn invalid_params(message: impl Into<String>) -> RpcError {
     RpcError::new(jsonrpc::INVALID_PARAMS, message)
 }
 
-fn session_id(request: &Request) -> Result<Option<String>, ApiError> {
+fn session_id(request: &IncomingRequest) -> Result<Option<String>, ApiError> {
     Ok(request.headers().get("Mcp-Session-Id")?.filter(|id| !id.is_empty()))
 }
 

@@ -90,7 +90,7 @@ pub fn render(model: &Model) -> Option<TokenStream> {
         /// Checks that `request` carries a credential with every scope in `required`: the one check that
         /// route handlers and MCP tools share.
         pub async fn authorize(
-            request: &::worker::Request,
+            request: &::codegen_runtime::IncomingRequest,
             bindings: &Bindings,
             required: &[&str],
         ) -> ::core::result::Result<::codegen_runtime::auth::Principal, ::codegen_runtime::ApiError> {

@@ -34,7 +34,7 @@ pub fn render(model: &Model) -> TokenStream {
 
         /// Everything a route handler may need from the incoming request.
         struct Incoming<'a> {
-            request: ::worker::Request,
+            request: ::codegen_runtime::IncomingRequest,
             bindings: &'a Bindings,
             url: &'a ::worker::Url,
             segments: &'a [&'a str],
@@ -52,7 +52,7 @@ pub fn render(model: &Model) -> TokenStream {
         /// binding, a storage error) becomes a 500, and its detail goes to the log, not to the caller.
         pub async fn handle<S: Service>(
             service: &S,
-            request: ::worker::Request,
+            request: ::codegen_runtime::IncomingRequest,
             env: ::worker::Env,
             execution: ::worker::Context,
         ) -> ::worker::Result<::worker::Response> {
@@ -377,7 +377,7 @@ fn mcp(websocket: Option<&str>) -> TokenStream {
         quote! {
             if ::codegen_runtime::mcp::is_websocket_upgrade(&incoming.request)? {
                 let stub = incoming.bindings.#shared()?;
-                let response = stub.fetch_with_request(incoming.request).await?;
+                let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
                 return ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?));
             }
         }
@@ -398,7 +398,7 @@ fn forward(binding: &str) -> TokenStream {
     let shared = format_ident!("{}_shared", snake_case(binding));
     quote! {
         let stub = incoming.bindings.#shared()?;
-        let response = stub.fetch_with_request(incoming.request).await?;
+        let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
         ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?))
     }
 }

@@ -60,7 +60,7 @@ fn params_struct(route: &Route) -> Option<TokenStream> {
         impl #name {
             /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
             pub fn extract(
-                #request_arg: &::worker::Request,
+                #request_arg: &::codegen_runtime::IncomingRequest,
                 #url_arg: &::worker::Url,
                 #segments_arg: &[&str],
             ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {

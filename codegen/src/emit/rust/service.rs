@@ -23,7 +23,8 @@ pub fn render(model: &Model) -> TokenStream {
         /// What a handler knows about the request beyond its typed inputs.
         pub struct RequestContext<'a> {
             pub bindings: &'a Bindings,
-            pub request: &'a ::worker::Request,
+            /// Headers, method and body; `request.worker()` gives the `worker::Request`.
+            pub request: &'a ::codegen_runtime::IncomingRequest,
             pub url: &'a ::worker::Url,
             /// For work that outlives the response (`wait_until`).
             pub execution: &'a ::worker::Context,

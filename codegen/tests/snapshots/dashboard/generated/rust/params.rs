@@ -19,7 +19,7 @@ pub struct GetLogsParams {
 impl GetLogsParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -48,7 +48,7 @@ pub struct GetTracesParams {
 impl GetTracesParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -79,7 +79,7 @@ pub struct AuthCallbackParams {
 impl AuthCallbackParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -109,7 +109,7 @@ pub struct AuthLogoutParams {
 impl AuthLogoutParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        request: &::worker::Request,
+        request: &::codegen_runtime::IncomingRequest,
         _url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {

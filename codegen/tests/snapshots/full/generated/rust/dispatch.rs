@@ -25,7 +25,7 @@ enum Outcome {
 
 /// Everything a route handler may need from the incoming request.
 struct Incoming<'a> {
-    request: ::worker::Request,
+    request: ::codegen_runtime::IncomingRequest,
     bindings: &'a Bindings,
     url: &'a ::worker::Url,
     segments: &'a [&'a str],
@@ -52,7 +52,7 @@ impl Incoming<'_> {
 /// binding, a storage error) becomes a 500, and its detail goes to the log, not to the caller.
 pub async fn handle<S: Service>(
     service: &S,
-    request: ::worker::Request,
+    request: ::codegen_runtime::IncomingRequest,
     env: ::worker::Env,
     execution: ::worker::Context,
 ) -> ::worker::Result<::worker::Response> {
@@ -443,7 +443,7 @@ async fn handle_room_events<S: Service>(
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     super::auth::authorize(&incoming.request, incoming.bindings, &["rooms.read"]).await?;
     let stub = incoming.bindings.rooms_shared()?;
-    let response = stub.fetch_with_request(incoming.request).await?;
+    let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
         Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
     )
@@ -481,7 +481,7 @@ async fn handle_counter_socket<S: Service>(
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     let stub = incoming.bindings.counter_shared()?;
-    let response = stub.fetch_with_request(incoming.request).await?;
+    let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
         Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
     )

@@ -37,7 +37,7 @@ pub struct ListRoomsParams {
 impl ListRoomsParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        request: &::worker::Request,
+        request: &::codegen_runtime::IncomingRequest,
         url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -108,7 +108,7 @@ pub struct GetRoomParams {
 impl GetRoomParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        request: &::worker::Request,
+        request: &::codegen_runtime::IncomingRequest,
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -134,7 +134,7 @@ pub struct UpdateRoomParams {
 impl UpdateRoomParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -158,7 +158,7 @@ pub struct DeleteRoomParams {
 impl DeleteRoomParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -184,7 +184,7 @@ pub struct GetMessageParams {
 impl GetMessageParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -210,7 +210,7 @@ pub struct RoomEventsParams {
 impl RoomEventsParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         _url: &::worker::Url,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -236,7 +236,7 @@ pub struct SignInCallbackParams {
 impl SignInCallbackParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
@@ -262,7 +262,7 @@ pub struct LegacyCallbackParams {
 impl LegacyCallbackParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
-        _request: &::worker::Request,
+        _request: &::codegen_runtime::IncomingRequest,
         url: &::worker::Url,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {

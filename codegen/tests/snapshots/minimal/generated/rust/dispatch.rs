@@ -25,7 +25,7 @@ enum Outcome {
 
 /// Everything a route handler may need from the incoming request.
 struct Incoming<'a> {
-    request: ::worker::Request,
+    request: ::codegen_runtime::IncomingRequest,
     bindings: &'a Bindings,
     url: &'a ::worker::Url,
     segments: &'a [&'a str],
@@ -52,7 +52,7 @@ impl Incoming<'_> {
 /// binding, a storage error) becomes a 500, and its detail goes to the log, not to the caller.
 pub async fn handle<S: Service>(
     service: &S,
-    request: ::worker::Request,
+    request: ::codegen_runtime::IncomingRequest,
     env: ::worker::Env,
     execution: ::worker::Context,
 ) -> ::worker::Result<::worker::Response> {
