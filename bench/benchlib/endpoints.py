@@ -2,6 +2,7 @@
 browser on chatgpt.com would send it, so both workers run their CORS code on every request."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 ORIGIN = ("Origin", "https://chatgpt.com")
@@ -12,10 +13,19 @@ JSON = ("Content-Type", "application/json")
 # tokens; a JWT would instead be checked against the issuer's JWKS, which needs the network.
 SESSION_ID = "bench-session-0123456789abcdef"
 AUTH = ("Authorization", f"Bearer {SESSION_ID}")
+MCP_SESSION_ID = "bench-mcp-session-0123456789abcdef"
+MCP_PROTOCOL_VERSION = "2025-11-25"
+# What an MCP client sends on every request after `initialize` (Streamable HTTP): the SDK's transport
+# insists on both media types in Accept, as the MCP spec says clients send them.
+MCP_HEADERS = (JSON, AUTH, ("Accept", "application/json, text/event-stream"), ("Mcp-Session-Id", MCP_SESSION_ID),
+               ("MCP-Protocol-Version", MCP_PROTOCOL_VERSION))
 KV_SEED = {
     f"session:{SESSION_ID}": json.dumps(
         {"subject": "bench", "scopes": ["search.read", "docs.write", "memory.read", "memory.write", "memory.delete"]}
-    )
+    ),
+    # An MCP session, as `initialize` leaves it in KV (codegen/runtime/src/mcp/session.rs), so every measured
+    # MCP request is a call on an open session, with no handshake of its own.
+    f"mcp-session:{MCP_SESSION_ID}": json.dumps({"protocol_version": MCP_PROTOCOL_VERSION}),
 }
 
 
@@ -27,13 +37,41 @@ class Endpoint:
     status: int  # what both workers must answer; checked before every measurement
     body: str | None = None
     headers: tuple[tuple[str, str], ...] = ()
+    # What the request does, when the method and path do not say (one JSON-RPC method on /mcp).
+    note: str = ""
+    # Checks a 200 body beyond its status: None when right, else what is wrong with it.
+    check: Callable[[bytes], str | None] | None = None
 
     def all_headers(self) -> dict[str, str]:
         return dict((ORIGIN, *self.headers))
 
     def describe(self) -> str:
+        note = f" {self.note}" if self.note else ""
         signed_in = " (signed in)" if AUTH in self.headers else ""
-        return f"{self.method} {self.path}{signed_in}"
+        return f"{self.method} {self.path}{note}{signed_in}"
+
+
+def mcp_call(tool: str) -> str:
+    return json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": tool, "arguments": {}}},
+                      separators=(",", ":"))
+
+
+def tool_result(body: bytes) -> str | None:
+    """A successful `tools/call` answer as both workers give it: the route's answer as `structuredContent` and,
+    for clients that read only `content`, as its JSON text."""
+    try:
+        answer = json.loads(body)
+        result = answer["result"]
+        content, structured = result["content"], result["structuredContent"]
+        if answer.get("jsonrpc") != "2.0" or answer.get("id") != 1:
+            return f"not the JSON-RPC response to request 1: {body[:160]!r}"
+        if result.get("isError") is not False or not isinstance(structured, dict):
+            return f"not a successful tool result: {body[:160]!r}"
+        if [c["type"] for c in content] != ["text"] or json.loads(content[0]["text"]) != structured:
+            return "content is not structuredContent's JSON text"
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        return f"not a JSON-RPC tool result ({error!r}): {body[:160]!r}"
+    return None
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -47,6 +85,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # Pausing while paused: after the first request this is a session check, body validation and a store
     # read, every time.
     Endpoint("control", "POST", "/api/control", 200, body='{"action":"pause"}', headers=(JSON, AUTH)),
+    # An MCP tool call on an open session (KV_SEED): the MCP session check, then what the metrics row does
+    # (its scope check included), answered with JSON, not an event stream.
+    Endpoint("mcp-call", "POST", "/mcp", 200, body=mcp_call("get_metrics"), headers=MCP_HEADERS,
+             note="tools/call get_metrics", check=tool_result),
     # A scoped route without credentials: the challenge, without touching KV or the Durable Object.
     Endpoint("unauthorized", "GET", "/api/logs?limit=100", 401),
     Endpoint("not-found", "GET", "/no/such/route", 404),

@@ -59,6 +59,10 @@ def record(paths: Paths) -> dict:
             "node": output(["node", "--version"]),
             "wrangler": package_version(paths, "wrangler"),
             "hono": package_version(paths, "hono"),
+            # The Hono baseline's MCP server; pinned through package-lock.json (the Inspector depends on
+            # exactly this version), as is zod, its schema library.
+            "mcp_server_sdk": package_version(paths, "@modelcontextprotocol/server"),
+            "zod": package_version(paths, "zod"),
             "esbuild": package_version(paths, "esbuild"),
             "worker-build": output(["worker-build", "--version"]),
             "python": platform.python_version(),

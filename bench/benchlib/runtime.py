@@ -31,13 +31,15 @@ def seed(server: Server) -> None:
 
 
 def wrong_statuses(server: Server, endpoints: tuple[Endpoint, ...]) -> dict[str, str]:
-    """Endpoints this worker does not answer as expected, with what it answered instead; they are not
-    measured, since a fast wrong answer is no result."""
+    """Endpoints this worker does not answer as expected (status, and body where the endpoint checks it),
+    with what it answered instead; they are not measured, since a fast wrong answer is no result."""
     wrong = {}
     for endpoint in endpoints:
         status, body = request(server.port, endpoint.method, endpoint.path, endpoint.body, endpoint.all_headers())
         if status != endpoint.status:
             wrong[endpoint.key] = f"answered {status} instead of {endpoint.status}: {body[:160].decode(errors='replace')}"
+        elif endpoint.check and (problem := endpoint.check(body)):
+            wrong[endpoint.key] = problem
     return wrong
 
 

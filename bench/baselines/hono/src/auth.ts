@@ -33,24 +33,29 @@ function sessionId(request: Request, origin: string, scopes: string[]): string |
   return pair?.[1];
 }
 
+/** Fails with the route's challenge unless the request's session holds every scope in `scopes`. */
+export async function authorize(request: Request, env: Env, scopes: string[]): Promise<void> {
+  const origin = new URL(request.url).origin;
+  const id = sessionId(request, origin, scopes);
+  if (id === undefined) {
+    throw new ApiError(401, 'unauthorized', 'authentication required: send `Authorization: Bearer <token>` or sign in', undefined, challenge(origin, scopes));
+  }
+  const principal = SESSION_ID.test(id) ? await env.SESSIONS.get(`session:${id}`) : null;
+  if (principal === null) {
+    const reason = 'the session has expired or does not exist';
+    throw new ApiError(401, 'unauthorized', `authentication failed: ${reason}`, undefined, challenge(origin, scopes, ['invalid_token', reason]));
+  }
+  const held = (JSON.parse(principal) as Principal).scopes;
+  const missing = scopes.filter((s) => !held.includes(s));
+  if (missing.length > 0) {
+    const message = `the token lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`;
+    throw new ApiError(403, 'insufficient_scope', message, undefined, challenge(origin, scopes, ['insufficient_scope', message]));
+  }
+}
+
 export function requireScopes(...scopes: string[]): MiddlewareHandler<{ Bindings: Env }> {
   return async (c, next) => {
-    const origin = new URL(c.req.url).origin;
-    const id = sessionId(c.req.raw, origin, scopes);
-    if (id === undefined) {
-      throw new ApiError(401, 'unauthorized', 'authentication required: send `Authorization: Bearer <token>` or sign in', undefined, challenge(origin, scopes));
-    }
-    const principal = SESSION_ID.test(id) ? await c.env.SESSIONS.get(`session:${id}`) : null;
-    if (principal === null) {
-      const reason = 'the session has expired or does not exist';
-      throw new ApiError(401, 'unauthorized', `authentication failed: ${reason}`, undefined, challenge(origin, scopes, ['invalid_token', reason]));
-    }
-    const held = (JSON.parse(principal) as Principal).scopes;
-    const missing = scopes.filter((s) => !held.includes(s));
-    if (missing.length > 0) {
-      const message = `the token lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`;
-      throw new ApiError(403, 'insufficient_scope', message, undefined, challenge(origin, scopes, ['insufficient_scope', message]));
-    }
+    await authorize(c.req.raw, c.env, scopes);
     await next();
   };
 }

@@ -7,7 +7,9 @@ import type { Env } from './types.js';
 import { ApiError, errorResponse } from './errors.js';
 import { apiRoutes } from './routes/api.js';
 import { authRoutes } from './routes/auth.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { wellKnownRoutes } from './routes/well-known.js';
+import { ALLOWED_ORIGINS } from './origins.js';
 
 export { RealtimeSession } from './realtime.js';
 
@@ -15,7 +17,7 @@ const app = new Hono<{ Bindings: Env }>();
 
 // The spec's CORS policy, through Hono's middleware as the seed plan does.
 app.use('/*', cors({
-  origin: ['https://chatgpt.com', 'https://chat.openai.com'],
+  origin: ALLOWED_ORIGINS,
   credentials: true,
   allowHeaders: ['Authorization', 'Content-Type', 'X-Session-Id', 'Mcp-Session-Id', 'MCP-Protocol-Version'],
   exposeHeaders: ['Mcp-Session-Id'],
@@ -25,6 +27,7 @@ app.use('/*', cors({
 app.route('/api', apiRoutes);
 app.route('/auth', authRoutes);
 app.route('/.well-known', wellKnownRoutes);
+app.route('/mcp', mcpRoutes);
 
 app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `no route for ${c.req.method} ${c.req.path}`)));
 app.onError((error, c) => {

@@ -19,16 +19,19 @@ const BINDINGS = [
   ['OPENAI_CLIENT_SECRET', 'secret'],
 ] as const;
 
-apiRoutes.get('/health', (c) => {
-  const bindings = BINDINGS.map(([name, kind]) => ({ name, kind, available: c.env[name] !== undefined }));
-  return c.json({
+/** The health report, also the MCP tool `get_health`'s result. */
+export function healthReport(env: Env) {
+  const bindings = BINDINGS.map(([name, kind]) => ({ name, kind, available: env[name] !== undefined }));
+  return {
     status: bindings.every((b) => b.available) ? 'ok' : 'degraded',
-    environment: c.env.ENVIRONMENT ?? 'dev',
+    environment: env.ENVIRONMENT ?? 'dev',
     version: '0.1.0',
     timestamp: new Date().toISOString(),
     bindings,
-  });
-});
+  };
+}
+
+apiRoutes.get('/health', (c) => c.json(healthReport(c.env)));
 
 apiRoutes.get('/logs', requireScopes('search.read'), async (c) => {
   const limit = integerParam(c.req.query('limit'), 'limit', 1, 1000, 100);

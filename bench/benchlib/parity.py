@@ -1,0 +1,95 @@
+"""`bench/parity`: whether the Hono baseline answers every benchmarked request as ours does, so that the
+runtime ratios compare the same work.
+
+Ours and Hono are built (as `bench/run` builds them), started in workerd and seeded the same way; each
+endpoint's request is sent to both, and their answers must agree in status and in JSON shape: the same keys at
+every level and the same type for every value (timestamps, ids and messages may differ). Where an endpoint
+checks its body (`Endpoint.check`, e.g. an MCP tool result), both answers must pass it, and for `mcp-call`,
+computed from the seeded store alone, the `structuredContent` must be equal. Exits 1 on any difference.
+"""
+
+import json
+import sys
+
+from . import snapshot
+from .builds import build_hono, build_ours
+from .endpoints import ENDPOINTS, Endpoint
+from .paths import Paths, repository_root
+from .proc import request
+from .runtime import seed
+from .workerd import Server, compatibility_date
+
+# Endpoints whose whole answer must be equal, at these keys of the JSON-RPC response.
+EQUAL_AT = {"mcp-call": ("result", "structuredContent")}
+
+
+def shape(value):
+    """The keys and value types of a JSON value, ignoring the values themselves."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        shapes = []
+        for item in map(shape, value):
+            if item not in shapes:
+                shapes.append(item)
+        return shapes
+    return "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else type(value).__name__
+
+
+def parsed(body: bytes):
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return body.decode(errors="replace")
+
+
+def answers(server: Server) -> dict[str, tuple[int, bytes]]:
+    seed(server)
+    return {e.key: request(server.port, e.method, e.path, e.body, e.all_headers()) for e in ENDPOINTS}
+
+
+def differences(endpoint: Endpoint, ours: tuple[int, bytes], hono: tuple[int, bytes]) -> list[str]:
+    found = []
+    for name, (status, body) in (("ours", ours), ("hono", hono)):
+        if status != endpoint.status:
+            found.append(f"{name} answered {status}, not {endpoint.status}: {body[:160]!r}")
+        elif endpoint.check and (problem := endpoint.check(body)):
+            found.append(f"{name}: {problem}")
+    if found:
+        return found
+    ours_value, hono_value = parsed(ours[1]), parsed(hono[1])
+    if shape(ours_value) != shape(hono_value):
+        found.append(f"shapes differ:\n    ours {json.dumps(shape(ours_value))}\n    hono {json.dumps(shape(hono_value))}")
+    if keys := EQUAL_AT.get(endpoint.key):
+        for key in keys:
+            ours_value, hono_value = ours_value[key], hono_value[key]
+        if ours_value != hono_value:
+            found.append(f"{'.'.join(keys)} differs:\n    ours {json.dumps(ours_value)}\n    hono {json.dumps(hono_value)}")
+    return found
+
+
+def main() -> int:
+    paths = Paths(repository_root())
+    log = paths.logs / "parity.log"
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    snapshot.sync(paths.repo, paths.tree)
+    date = compatibility_date(paths.tree / "spec" / "dashboard.yaml")
+    got = {}
+    for worker in (build_ours(paths, log), build_hono(paths, log)):
+        with Server(paths, worker, date) as server:
+            got[worker.name] = answers(server)
+    failed = 0
+    for endpoint in ENDPOINTS:
+        found = differences(endpoint, got["ours"][endpoint.key], got["hono"][endpoint.key])
+        failed += bool(found)
+        print(f"{'DIFFERS' if found else 'same   '} {endpoint.key:13} {endpoint.describe()}")
+        for line in found:
+            print(f"  {line}")
+    print(f"{failed} of {len(ENDPOINTS)} endpoints answered differently" if failed else "every endpoint answered alike")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
