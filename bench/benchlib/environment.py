@@ -59,8 +59,7 @@ def record(paths: Paths) -> dict:
             "node": output(["node", "--version"]),
             "wrangler": package_version(paths, "wrangler"),
             "hono": package_version(paths, "hono"),
-            # The Hono baseline's MCP server; pinned through package-lock.json (the Inspector depends on
-            # exactly this version), as is zod, its schema library.
+            # The Hono baseline's MCP server and zod, its schema library (both pinned in package.json).
             "mcp_server_sdk": package_version(paths, "@modelcontextprotocol/server"),
             "zod": package_version(paths, "zod"),
             "esbuild": package_version(paths, "esbuild"),
