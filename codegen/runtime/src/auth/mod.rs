@@ -10,9 +10,7 @@ mod login;
 mod session;
 mod webcrypto;
 
-use crate::IncomingRequest;
-
-use crate::{ApiError, ErrorCode};
+use crate::{ApiError, ErrorCode, IncomingRequest};
 
 pub(crate) use login::random_token;
 pub use login::{begin_login, complete_login, logout};

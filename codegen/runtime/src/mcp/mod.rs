@@ -12,9 +12,7 @@ mod tools;
 use serde_json::{json, Map, Value};
 use worker::{Env, Method, Response, ResponseBody};
 
-use crate::IncomingRequest;
-
-use crate::{ApiError, CorsPolicy, ErrorCode};
+use crate::{ApiError, CorsPolicy, ErrorCode, IncomingRequest};
 use jsonrpc::{Message, Reply, RpcError};
 
 pub use tools::{tool_error, tool_result, Arguments};
