@@ -45,6 +45,12 @@ class Endpoint:
     def all_headers(self) -> dict[str, str]:
         return dict((ORIGIN, *self.headers))
 
+    def problem(self, status: int, body: bytes) -> str | None:
+        """What is wrong with this answer (its status, or its body where the endpoint checks it), if anything."""
+        if status != self.status:
+            return f"answered {status} instead of {self.status}: {body[:160].decode(errors='replace')}"
+        return self.check(body) if self.check else None
+
     def describe(self) -> str:
         note = f" {self.note}" if self.note else ""
         signed_in = " (signed in)" if AUTH in self.headers else ""

@@ -51,12 +51,8 @@ def answers(server: Server) -> dict[str, tuple[int, bytes]]:
 
 
 def differences(endpoint: Endpoint, ours: tuple[int, bytes], hono: tuple[int, bytes]) -> list[str]:
-    found = []
-    for name, (status, body) in (("ours", ours), ("hono", hono)):
-        if status != endpoint.status:
-            found.append(f"{name} answered {status}, not {endpoint.status}: {body[:160]!r}")
-        elif endpoint.check and (problem := endpoint.check(body)):
-            found.append(f"{name}: {problem}")
+    found = [f"{name}: {problem}" for name, answer in (("ours", ours), ("hono", hono))
+             if (problem := endpoint.problem(*answer))]
     if found:
         return found
     ours_value, hono_value = parsed(ours[1]), parsed(hono[1])

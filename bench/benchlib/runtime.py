@@ -36,9 +36,7 @@ def wrong_statuses(server: Server, endpoints: tuple[Endpoint, ...]) -> dict[str,
     wrong = {}
     for endpoint in endpoints:
         status, body = request(server.port, endpoint.method, endpoint.path, endpoint.body, endpoint.all_headers())
-        if status != endpoint.status:
-            wrong[endpoint.key] = f"answered {status} instead of {endpoint.status}: {body[:160].decode(errors='replace')}"
-        elif endpoint.check and (problem := endpoint.check(body)):
+        if problem := endpoint.problem(status, body):
             wrong[endpoint.key] = problem
     return wrong
 
