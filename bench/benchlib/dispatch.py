@@ -97,7 +97,7 @@ mod handlers;
 
 #[worker::event(fetch)]
 async fn fetch(request: worker::Request, env: worker::Env, context: worker::Context) -> worker::Result<worker::Response> {
-    api::dispatch::handle(&handlers::Bench, request.into(), env, context).await
+    api::dispatch::handle(&handlers::Bench, request.into(), env, context).await.map(worker::Response::from)
 }
 ''')
     _write_if_changed(crate / "Cargo.lock", (paths.tree / "Cargo.lock").read_text())

@@ -1,8 +1,9 @@
 //! CORS: exact-origin echo for allowed origins only, and preflight answers.
 
-use worker::{Headers, Response};
+use worker::{web_sys, Headers, Response};
 
-use crate::ApiError;
+use crate::outgoing::{ByAddress, SharedHeaders};
+use crate::{ApiError, OutgoingResponse};
 
 /// A CORS policy generated from the spec; all header values are precomputed strings.
 #[derive(Debug)]
@@ -19,47 +20,79 @@ pub struct CorsPolicy {
 
 impl CorsPolicy {
     /// The origin to echo, when it is allowed. Origins are compared exactly, never by pattern.
-    pub fn allowed<'a>(&self, origin: Option<&'a str>) -> Option<&'a str> {
-        origin.filter(|origin| self.allow_origins.contains(origin))
+    pub fn allowed(&self, origin: Option<&str>) -> Option<&'static str> {
+        self.allowed_index(origin).map(|index| self.allow_origins[index])
     }
 
-    /// Adds CORS headers to an answer for a request from `origin`. A response is varied by Origin whether
-    /// or not the origin is allowed, so caches never serve one origin's answer to another.
-    pub fn apply(&self, origin: Option<&str>, headers: &Headers) -> Result<(), ApiError> {
-        headers.append("Vary", "Origin")?;
-        if let Some(origin) = self.allowed(origin) {
-            headers.set("Access-Control-Allow-Origin", origin)?;
-            if self.allow_credentials {
-                headers.set("Access-Control-Allow-Credentials", "true")?;
-            }
-            if !self.expose_headers.is_empty() {
-                headers.set("Access-Control-Expose-Headers", self.expose_headers)?;
-            }
-        }
-        Ok(())
+    fn allowed_index(&self, origin: Option<&str>) -> Option<usize> {
+        let origin = origin?;
+        self.allow_origins.iter().position(|allowed| *allowed == origin)
+    }
+
+    /// The runtime's response for `response`, answering a request from `origin`, with CORS headers added.
+    pub fn finish(
+        &'static self,
+        origin: Option<&str>,
+        response: OutgoingResponse,
+    ) -> worker::Result<web_sys::Response> {
+        let shared = SharedHeaders::Answer {
+            policy: ByAddress(self),
+            content_type: response.content_type.map(ByAddress),
+            origin: self.allowed_index(origin),
+        };
+        response.send(shared)
     }
 
     /// The answer to an `OPTIONS` preflight for a path that serves `methods`. A refused origin gets a plain
     /// 204 without CORS headers, which browsers treat as a refusal.
-    pub fn preflight(&self, origin: Option<&str>, methods: &'static str) -> Result<Response, ApiError> {
-        let response = Response::empty()?.with_status(204);
-        let headers = response.headers();
-        headers.set("Allow", methods)?;
-        headers.set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")?;
-        if let Some(origin) = self.allowed(origin) {
-            headers.set("Access-Control-Allow-Origin", origin)?;
-            headers.set("Access-Control-Allow-Methods", methods)?;
-            if !self.allow_headers.is_empty() {
-                headers.set("Access-Control-Allow-Headers", self.allow_headers)?;
-            }
+    pub fn preflight(&'static self, origin: Option<&str>, methods: &'static str) -> worker::Result<web_sys::Response> {
+        let shared = SharedHeaders::Preflight {
+            policy: ByAddress(self),
+            methods: ByAddress(methods),
+            origin: self.allowed_index(origin),
+        };
+        OutgoingResponse::empty(204).send(shared)
+    }
+
+    /// What every fresh answer carries for the allowed origin at `origin` (`None`: not allowed). A response
+    /// is varied by Origin whether or not the origin is allowed, so caches never serve one origin's answer
+    /// to another.
+    pub(crate) fn answer_headers(&self, origin: Option<usize>) -> Vec<(&'static str, &'static str)> {
+        let mut headers = vec![("Vary", "Origin")];
+        if let Some(index) = origin {
+            headers.push(("Access-Control-Allow-Origin", self.allow_origins[index]));
             if self.allow_credentials {
-                headers.set("Access-Control-Allow-Credentials", "true")?;
+                headers.push(("Access-Control-Allow-Credentials", "true"));
             }
-            if let Some(max_age) = self.max_age {
-                headers.set("Access-Control-Max-Age", max_age)?;
+            if !self.expose_headers.is_empty() {
+                headers.push(("Access-Control-Expose-Headers", self.expose_headers));
             }
         }
-        Ok(response)
+        headers
+    }
+
+    /// What a preflight's answer carries.
+    pub(crate) fn preflight_headers(
+        &self,
+        methods: &'static str,
+        origin: Option<usize>,
+    ) -> Vec<(&'static str, &'static str)> {
+        let mut headers =
+            vec![("Allow", methods), ("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")];
+        if let Some(index) = origin {
+            headers.push(("Access-Control-Allow-Origin", self.allow_origins[index]));
+            headers.push(("Access-Control-Allow-Methods", methods));
+            if !self.allow_headers.is_empty() {
+                headers.push(("Access-Control-Allow-Headers", self.allow_headers));
+            }
+            if self.allow_credentials {
+                headers.push(("Access-Control-Allow-Credentials", "true"));
+            }
+            if let Some(max_age) = self.max_age {
+                headers.push(("Access-Control-Max-Age", max_age));
+            }
+        }
+        headers
     }
 
     /// Headers of a response passed through from elsewhere (a Durable Object) are immutable; this copies
@@ -72,7 +105,67 @@ impl CorsPolicy {
         for (name, value) in response.headers().entries() {
             headers.append(&name, &value)?;
         }
-        self.apply(origin, &headers)?;
+        for (name, value) in self.answer_headers(self.allowed_index(origin)) {
+            // Vary lists what the forwarded answer already varies by, too; the others are this worker's say.
+            if name == "Vary" {
+                headers.append(name, value)?;
+            } else {
+                headers.set(name, value)?;
+            }
+        }
         Ok(response.with_headers(headers))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CorsPolicy;
+
+    static POLICY: CorsPolicy = CorsPolicy {
+        allow_origins: &["https://a.example", "https://b.example"],
+        allow_credentials: true,
+        allow_headers: "Authorization, Content-Type",
+        expose_headers: "Mcp-Session-Id",
+        max_age: Some("600"),
+    };
+
+    #[test]
+    fn only_listed_origins_are_echoed() {
+        assert_eq!(POLICY.allowed(Some("https://b.example")), Some("https://b.example"));
+        for other in ["https://c.example", "https://a.example/", "HTTPS://a.example", ""] {
+            assert_eq!(POLICY.allowed(Some(other)), None, "{other}");
+        }
+        assert_eq!(POLICY.allowed(None), None);
+    }
+
+    #[test]
+    fn answers_vary_by_origin_and_carry_cors_only_when_allowed() {
+        assert_eq!(POLICY.answer_headers(None), [("Vary", "Origin")]);
+        assert_eq!(
+            POLICY.answer_headers(Some(1)),
+            [
+                ("Vary", "Origin"),
+                ("Access-Control-Allow-Origin", "https://b.example"),
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Access-Control-Expose-Headers", "Mcp-Session-Id"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_preflight_lists_methods_but_grants_nothing() {
+        let refused = POLICY.preflight_headers("GET, OPTIONS", None);
+        assert!(refused.iter().all(|(name, _)| !name.starts_with("Access-Control-")), "{refused:?}");
+        assert!(refused.contains(&("Allow", "GET, OPTIONS")));
+        let granted = POLICY.preflight_headers("GET, OPTIONS", Some(0));
+        for expected in [
+            ("Access-Control-Allow-Origin", "https://a.example"),
+            ("Access-Control-Allow-Methods", "GET, OPTIONS"),
+            ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Max-Age", "600"),
+        ] {
+            assert!(granted.contains(&expected), "{expected:?} missing from {granted:?}");
+        }
     }
 }

@@ -101,15 +101,13 @@ impl ApiError {
         serde_json::to_string(&body).unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"error"}}"#.to_owned())
     }
 
-    pub fn into_response(self) -> worker::Result<worker::Response> {
-        let mut response = crate::respond::json_bytes(self.status, self.body().into_bytes())?;
+    pub fn into_response(self) -> crate::OutgoingResponse {
+        let mut response = crate::OutgoingResponse::json(self.status, self.body().into_bytes());
         if let Some(allow) = self.allow {
-            response.headers_mut().set("Allow", allow)?;
+            response = response.with_header("Allow", allow);
         }
-        for (name, value) in &self.headers {
-            response.headers_mut().append(name, value)?;
-        }
-        Ok(response)
+        response.headers.extend(self.headers);
+        response
     }
 }
 
@@ -145,5 +143,16 @@ mod tests {
             r#"{"error":{"code":"invalid_parameter","message":"must be at most 1000, got 5000","location":"query.limit"}}"#
         );
         assert_eq!(ApiError::not_found("no route").body(), r#"{"error":{"code":"not_found","message":"no route"}}"#);
+    }
+
+    #[test]
+    fn the_answer_carries_allow_then_the_error_s_own_headers() {
+        let mut error = ApiError::method_not_allowed("PUT", "GET, OPTIONS");
+        error = error.with_header("WWW-Authenticate", "Bearer");
+        let response = error.clone().into_response();
+        assert_eq!((response.status, response.content_type), (405, Some("application/json; charset=utf-8")));
+        assert_eq!(response.body.as_deref(), Some(error.body().as_bytes()));
+        let expected = [("Allow", "GET, OPTIONS"), ("WWW-Authenticate", "Bearer")];
+        assert_eq!(response.headers.iter().map(|(name, value)| (*name, value.as_str())).collect::<Vec<_>>(), expected);
     }
 }

@@ -1,11 +1,8 @@
 //! The answer of a JSON route: a value, or JSON already encoded for one.
 
+use crate::{ApiError, OutgoingResponse};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::Response;
-
-use crate::respond::json_bytes;
-use crate::ApiError;
 
 /// What a `Service` method answers for a route whose response is a `T`.
 ///
@@ -55,8 +52,8 @@ impl<T: Serialize> Json<T> {
     }
 
     /// The answer as a `status` response.
-    pub fn into_response(self, status: u16) -> Result<Response, ApiError> {
-        Ok(json_bytes(status, self.into_bytes()?)?)
+    pub fn into_response(self, status: u16) -> Result<OutgoingResponse, ApiError> {
+        Ok(OutgoingResponse::json(status, self.into_bytes()?))
     }
 }
 

@@ -11,6 +11,7 @@ mod error;
 mod extract;
 mod json;
 pub mod mcp;
+mod outgoing;
 mod request;
 mod respond;
 
@@ -19,5 +20,6 @@ pub use cors::CorsPolicy;
 pub use error::{ApiError, ErrorCode};
 pub use extract::{decode_json, read_json, Format, Query, Validate};
 pub use json::Json;
+pub use outgoing::OutgoingResponse;
 pub use request::IncomingRequest;
 pub use respond::{json_response, respond, static_response, Redirect};

@@ -1,14 +1,15 @@
 //! Building responses.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::task::Poll;
 
 use serde::Serialize;
 use wasm_bindgen::JsValue;
-use worker::{web_sys, Response, ResponseBody};
+use worker::web_sys;
 
 use crate::json::unencodable;
-use crate::ApiError;
+use crate::{ApiError, OutgoingResponse};
 
 /// A redirect a handler answers with, plus cookies to set on the way.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,35 +31,21 @@ impl Redirect {
         self
     }
 
-    pub fn into_response(self) -> Result<Response, ApiError> {
-        let response = Response::empty()?.with_status(self.status);
-        let headers = response.headers();
-        headers.set("Location", &self.location)?;
-        for cookie in &self.set_cookies {
-            headers.append("Set-Cookie", cookie)?;
-        }
-        Ok(response)
+    pub fn into_response(self) -> OutgoingResponse {
+        let mut response = OutgoingResponse::empty(self.status).with_header("Location", self.location);
+        response.headers.extend(self.set_cookies.into_iter().map(|cookie| ("Set-Cookie", cookie)));
+        response
     }
 }
 
 /// Serializes `value` as the JSON body of a `status` answer.
-pub fn json_response<T: Serialize>(status: u16, value: &T) -> Result<Response, ApiError> {
-    Ok(json_bytes(status, serde_json::to_vec(value).map_err(unencodable)?)?)
-}
-
-/// A response's headers start empty; each header set is one call into JavaScript, so the response's own
-/// set is filled in rather than replaced by a new one.
-pub(crate) fn json_bytes(status: u16, body: Vec<u8>) -> worker::Result<Response> {
-    let response = Response::from_body(ResponseBody::Body(body))?.with_status(status);
-    response.headers().set("Content-Type", "application/json; charset=utf-8")?;
-    Ok(response)
+pub fn json_response<T: Serialize>(status: u16, value: &T) -> Result<OutgoingResponse, ApiError> {
+    Ok(OutgoingResponse::json(status, serde_json::to_vec(value).map_err(unencodable)?))
 }
 
 /// A document known at build time, served as is.
-pub fn static_response(body: &'static str, content_type: &'static str) -> Result<Response, ApiError> {
-    let response = Response::from_body(ResponseBody::Body(body.as_bytes().to_vec()))?;
-    response.headers().set("Content-Type", content_type)?;
-    Ok(response)
+pub fn static_response(body: &'static str, content_type: &'static str) -> OutgoingResponse {
+    OutgoingResponse::with_body(200, content_type, Cow::Borrowed(body.as_bytes()))
 }
 
 /// The promise a `fetch` export hands the runtime for `answer`.
@@ -68,7 +55,7 @@ pub fn static_response(body: &'static str, content_type: &'static str) -> Result
 /// still waiting on I/O goes to wasm-bindgen's executor, which schedules it through a microtask queue of
 /// its own. Polling first with a no-op waker loses no wake-up: the executor polls the future again before
 /// it waits, and every pending JavaScript promise takes the waker of the latest poll.
-pub fn respond(answer: impl Future<Output = worker::Result<Response>> + 'static) -> js_sys::Promise {
+pub fn respond(answer: impl Future<Output = worker::Result<web_sys::Response>> + 'static) -> js_sys::Promise {
     let mut answer = Box::pin(answer);
     let mut now = std::task::Context::from_waker(std::task::Waker::noop());
     match answer.as_mut().poll(&mut now) {
@@ -83,13 +70,32 @@ pub fn respond(answer: impl Future<Output = worker::Result<Response>> + 'static)
 
 /// As `#[worker::event(fetch)]` answers: an error the handler could not turn into a response is logged
 /// and answered with a bare 500.
-fn into_runtime_response(result: worker::Result<Response>) -> web_sys::Response {
-    match result {
-        Ok(response) => response.into(),
-        Err(error) => {
-            worker::console_error!("{error}");
-            let fallback = Response::error("INTERNAL SERVER ERROR", 500);
-            fallback.map(Into::into).unwrap_or_else(|_| web_sys::Response::error())
-        }
+fn into_runtime_response(result: worker::Result<web_sys::Response>) -> web_sys::Response {
+    result.unwrap_or_else(|error| {
+        worker::console_error!("{error}");
+        let fallback = worker::Response::error("INTERNAL SERVER ERROR", 500);
+        fallback.map(Into::into).unwrap_or_else(|_| web_sys::Response::error())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{static_response, Redirect};
+
+    #[test]
+    fn a_redirect_names_its_target_then_sets_its_cookies_in_order() {
+        let response = Redirect::to("/after").with_cookie("a=1").with_cookie("b=2").into_response();
+        assert_eq!((response.status, response.body), (302, None));
+        let expected = [("Location", "/after"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")];
+        assert_eq!(response.headers.iter().map(|(name, value)| (*name, value.as_str())).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn a_document_is_served_as_is() {
+        let response = static_response("<p>hi</p>", "text/html; charset=utf-8");
+        assert_eq!(response.status, 200);
+        assert_eq!(response.content_type, Some("text/html; charset=utf-8"));
+        assert_eq!(response.body.as_deref(), Some(&b"<p>hi</p>"[..]));
+        assert!(response.headers.is_empty());
     }
 }

@@ -63,7 +63,9 @@ impl DurableObject for RealtimeSession {
             (Method::Post, "/store") => self.serve_store(request).await,
             (_, path) if path == EVENTS.path => self.subscribe(&request),
             (_, "/mcp") => socket::upgrade(&self.hub.state, &request),
-            (method, path) => ApiError::not_found(format!("no route for {method} {path}")).into_response(),
+            (method, path) => {
+                ApiError::not_found(format!("no route for {method} {path}")).into_response().into_worker()
+            }
         }
     }
 
@@ -168,13 +170,13 @@ impl RealtimeSession {
         let header = request.headers().get("Last-Event-ID")?;
         let after = match sse::last_event_id(header.as_deref()) {
             Ok(after) => after,
-            Err(error) => return error.into_response(),
+            Err(error) => return error.into_response().into_worker(),
         };
         let missed = match after {
             None => Vec::new(),
             Some(after) => match self.hub.db().and_then(|db| Ok(db.events_after(after)?)) {
                 Ok(missed) => missed,
-                Err(_) => return ApiError::internal("internal error").into_response(),
+                Err(_) => return ApiError::internal("internal error").into_response().into_worker(),
             },
         };
         let health = health::report(&Bindings::new(self.env.clone()));

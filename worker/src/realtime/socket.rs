@@ -14,7 +14,8 @@ pub fn upgrade(state: &State, request: &Request) -> worker::Result<Response> {
         // The runtime has no "upgrade required" code; the problem is the request's Upgrade header.
         return ApiError::new(426, ErrorCode::InvalidParameter, "expected a WebSocket upgrade (Upgrade: websocket)")
             .at("header.Upgrade")
-            .into_response();
+            .into_response()
+            .into_worker();
     }
     let pair = WebSocketPair::new()?;
     state.accept_web_socket(&pair.server);

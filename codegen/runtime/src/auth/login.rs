@@ -3,7 +3,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
-use worker::{Fetch, Headers, Method, Request, RequestInit, Response};
+use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 use super::session::{self, LoginState};
 use super::{cookie_value, jwt, webcrypto, AuthPolicy, Deployment, Principal};
@@ -141,16 +141,14 @@ pub async fn logout(
     deployment: &Deployment<'_>,
     policy: &AuthPolicy,
     session_header: Option<&str>,
-) -> Result<Response, ApiError> {
+) -> Result<crate::OutgoingResponse, ApiError> {
     let cookies = request.headers().get("Cookie")?.unwrap_or_default();
     let id = session_header.or_else(|| cookie_value(&cookies, policy.session_cookie));
     if let Some(id) = id {
         session::delete(deployment.env, policy, id).await?;
     }
-    let mut response = crate::json_response(200, &serde_json::json!({ "success": true }))?;
     let clear = format!("{}=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0", policy.session_cookie);
-    response.headers_mut().append("Set-Cookie", &clear)?;
-    Ok(response)
+    Ok(crate::json_response(200, &serde_json::json!({ "success": true }))?.with_header("Set-Cookie", clear))
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@ mod session;
 mod tools;
 
 use serde_json::{json, Map, Value};
-use worker::{Env, Method, Response, ResponseBody};
+use worker::{Env, Method};
 
-use crate::{ApiError, CorsPolicy, ErrorCode, IncomingRequest};
+use crate::{ApiError, CorsPolicy, ErrorCode, IncomingRequest, OutgoingResponse};
 use jsonrpc::{Message, Reply, RpcError};
 
 pub use tools::{tool_error, tool_result, Arguments};
@@ -73,7 +73,7 @@ pub fn is_websocket_upgrade(request: &IncomingRequest) -> Result<bool, ApiError>
 /// body) or JSON-RPC messages for [`Exchange::answer`]. Reading comes first so that the request's body is
 /// consumed before the [`Host`] borrows the request to check credentials.
 pub enum Exchange {
-    Answered(Response),
+    Answered(OutgoingResponse),
     Messages { body: jsonrpc::Body, opens_session: bool },
 }
 
@@ -86,7 +86,7 @@ pub async fn read(request: &mut IncomingRequest, env: &Env, server: &Server) -> 
             if !session::end(env, server, &id).await? {
                 return Err(unknown_session());
             }
-            Ok(Exchange::Answered(Response::empty()?.with_status(204)))
+            Ok(Exchange::Answered(OutgoingResponse::empty(204)))
         }
         other => {
             let mut error = ApiError::new(
@@ -127,7 +127,7 @@ async fn read_post(request: &mut IncomingRequest, env: &Env, server: &Server) ->
         Ok(body) => body,
         Err(unreadable) => {
             let error = RpcError::new(unreadable.code, unreadable.message);
-            return Ok(Exchange::Answered(json(400, jsonrpc::error_response(&Value::Null, &error))?));
+            return Ok(Exchange::Answered(json(400, jsonrpc::error_response(&Value::Null, &error))));
         }
     };
     let opens_session = matches!(body.messages.as_slice(), [Message::Request { method, .. }] if method == "initialize");
@@ -154,7 +154,7 @@ async fn read_post(request: &mut IncomingRequest, env: &Env, server: &Server) ->
 impl Exchange {
     /// Answers every request of the body in order; notifications and responses get nothing back, and a
     /// body of only those is answered 202.
-    pub async fn answer(self, env: &Env, server: &Server, host: &impl Host) -> Result<Response, ApiError> {
+    pub async fn answer(self, env: &Env, server: &Server, host: &impl Host) -> Result<OutgoingResponse, ApiError> {
         let (body, opens_session) = match self {
             Exchange::Answered(response) => return Ok(response),
             Exchange::Messages { body, opens_session } => (body, opens_session),
@@ -185,13 +185,13 @@ impl Exchange {
             responses.push(jsonrpc::response(&id, &reply));
         }
         if responses.is_empty() {
-            return Ok(Response::empty()?.with_status(202));
+            return Ok(OutgoingResponse::empty(202));
         }
-        let response = json(200, jsonrpc::assemble(responses, body.batch))?;
-        if let Some(session) = new_session {
-            response.headers().set("Mcp-Session-Id", &session)?;
-        }
-        Ok(response)
+        let response = json(200, jsonrpc::assemble(responses, body.batch));
+        Ok(match new_session {
+            Some(session) => response.with_header("Mcp-Session-Id", session),
+            None => response,
+        })
     }
 }
 
@@ -296,8 +296,6 @@ fn unknown_session() -> ApiError {
     ApiError::not_found("the MCP session does not exist or has ended: initialize again").at("header.Mcp-Session-Id")
 }
 
-fn json(status: u16, body: String) -> Result<Response, ApiError> {
-    let response = Response::from_body(ResponseBody::Body(body.into_bytes()))?.with_status(status);
-    response.headers().set("Content-Type", "application/json")?;
-    Ok(response)
+fn json(status: u16, body: String) -> OutgoingResponse {
+    OutgoingResponse::with_body(status, "application/json", body.into_bytes().into())
 }

@@ -27,9 +27,9 @@ pub fn render(model: &Model) -> TokenStream {
         /// What a route answered, and whether CORS headers still need adding.
         enum Outcome {
             /// A response this worker built; CORS headers are added on the way out.
-            Fresh(::worker::Response),
+            Fresh(::codegen_runtime::OutgoingResponse),
             /// A response that is complete as it is (preflights, forwarded streams).
-            Complete(::worker::Response),
+            Complete(::worker::web_sys::Response),
         }
 
         /// Everything a route handler may need from the incoming request.
@@ -55,7 +55,7 @@ pub fn render(model: &Model) -> TokenStream {
             request: ::codegen_runtime::IncomingRequest,
             env: ::worker::Env,
             execution: ::worker::Context,
-        ) -> ::worker::Result<::worker::Response> {
+        ) -> ::worker::Result<::worker::web_sys::Response> {
             let bindings = Bindings::new(env);
             let origin = request.headers().get("Origin")?;
             let url = request.url()?;
@@ -71,16 +71,11 @@ pub fn render(model: &Model) -> TokenStream {
             };
             let outcome = match route(service, method, incoming).await {
                 ::core::result::Result::Ok(outcome) => outcome,
-                ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()?),
+                ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()),
             };
             match outcome {
                 Outcome::Complete(response) => ::core::result::Result::Ok(response),
-                Outcome::Fresh(response) => {
-                    if let ::core::result::Result::Err(error) = CORS.apply(origin.as_deref(), response.headers()) {
-                        return error.into_response();
-                    }
-                    ::core::result::Result::Ok(response)
-                }
+                Outcome::Fresh(response) => CORS.finish(origin.as_deref(), response),
             }
         }
 
@@ -115,7 +110,7 @@ pub fn render(model: &Model) -> TokenStream {
         }
 
         fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
-            answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+            answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete).map_err(::core::convert::Into::into))
         }
 
         fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
@@ -279,7 +274,7 @@ fn service_call(route: &Route, principal: &TokenStream) -> TokenStream {
         None => (quote!(), quote!()),
     };
     let answer = match (&route.kind, &route.response) {
-        (RouteKind::Redirect, _) => quote!(output.into_response()?),
+        (RouteKind::Redirect, _) => quote!(output.into_response()),
         (_, Some(response)) => {
             let status = response.status;
             quote!(output.into_response(#status)?)
@@ -321,7 +316,7 @@ fn document(model: &Model, kind: DocumentKind) -> TokenStream {
     let silence = if uses_incoming { quote!() } else { quote!(let _ = incoming;) };
     quote! {
         #silence
-        ::core::result::Result::Ok(Outcome::Fresh(::codegen_runtime::static_response(#body, #content_type)?))
+        ::core::result::Result::Ok(Outcome::Fresh(::codegen_runtime::static_response(#body, #content_type)))
     }
 }
 
@@ -335,7 +330,7 @@ fn oauth(route: &Route, step: OAuthStep) -> TokenStream {
         OAuthStep::Login => quote! {
             #deployment
             let redirect = ::codegen_runtime::auth::begin_login(&deployment, &super::auth::POLICY).await?;
-            ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+            ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()))
         },
         // The authorization server's `iss` (RFC 9207) is read whether or not the spec declares it: when the
         // server sends one, it must be checked.
@@ -344,7 +339,7 @@ fn oauth(route: &Route, step: OAuthStep) -> TokenStream {
             #deployment
             let issuer = ::codegen_runtime::Query::parse(incoming.url).get("iss").map(::std::borrow::ToOwned::to_owned);
             let redirect = ::codegen_runtime::auth::complete_login(&deployment, &super::auth::POLICY, &params.code, &params.state, issuer.as_deref()).await?;
-            ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+            ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()))
         },
         OAuthStep::Logout => {
             // A declared header parameter may name the session to end; otherwise the cookie does.
@@ -378,7 +373,7 @@ fn mcp(websocket: Option<&str>) -> TokenStream {
             if ::codegen_runtime::mcp::is_websocket_upgrade(&incoming.request)? {
                 let stub = incoming.bindings.#shared()?;
                 let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
-                return ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?));
+                return ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()));
             }
         }
     });
@@ -399,6 +394,6 @@ fn forward(binding: &str) -> TokenStream {
     quote! {
         let stub = incoming.bindings.#shared()?;
         let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
-        ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?))
+        ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()))
     }
 }

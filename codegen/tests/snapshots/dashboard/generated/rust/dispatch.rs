@@ -18,9 +18,9 @@ pub static CORS: ::codegen_runtime::CorsPolicy = ::codegen_runtime::CorsPolicy {
 /// What a route answered, and whether CORS headers still need adding.
 enum Outcome {
     /// A response this worker built; CORS headers are added on the way out.
-    Fresh(::worker::Response),
+    Fresh(::codegen_runtime::OutgoingResponse),
     /// A response that is complete as it is (preflights, forwarded streams).
-    Complete(::worker::Response),
+    Complete(::worker::web_sys::Response),
 }
 
 /// Everything a route handler may need from the incoming request.
@@ -55,7 +55,7 @@ pub async fn handle<S: Service>(
     request: ::codegen_runtime::IncomingRequest,
     env: ::worker::Env,
     execution: ::worker::Context,
-) -> ::worker::Result<::worker::Response> {
+) -> ::worker::Result<::worker::web_sys::Response> {
     let bindings = Bindings::new(env);
     let origin = request.headers().get("Origin")?;
     let url = request.url()?;
@@ -72,20 +72,12 @@ pub async fn handle<S: Service>(
 
     let outcome = match route(service, method, incoming).await {
         ::core::result::Result::Ok(outcome) => outcome,
-        ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()?),
+        ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()),
     };
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => {
-            if let ::core::result::Result::Err(error) = CORS
-                .apply(origin.as_deref(), response.headers())
-            {
-                return error.into_response();
-            }
-
-            ::core::result::Result::Ok(response)
-        }
+        Outcome::Fresh(response) => CORS.finish(origin.as_deref(), response),
     }
 }
 
@@ -269,7 +261,12 @@ fn answered<'a>(
 }
 
 fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
-    answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+    answered(
+        CORS
+            .preflight(incoming.origin, methods)
+            .map(Outcome::Complete)
+            .map_err(::core::convert::Into::into),
+    )
 }
 
 fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
@@ -427,7 +424,7 @@ async fn handle_auth_login<S: Service>(
             &super::auth::POLICY,
         )
         .await?;
-    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()))
 }
 
 /// `/auth/callback`: OAuth redirect target
@@ -452,7 +449,7 @@ async fn handle_auth_callback<S: Service>(
             issuer.as_deref(),
         )
         .await?;
-    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()))
 }
 
 /// `/auth/logout`: Sign out
@@ -488,7 +485,7 @@ async fn handle_oauth_protected_resource<S: Service>(
                     incoming.bindings.current_environment(),
                 ),
                 "application/json; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -504,7 +501,7 @@ async fn handle_mcp_manifest<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::MCP_MANIFEST_JSON,
                 "application/json; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -520,7 +517,7 @@ async fn handle_openapi_document<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::OPENAPI_JSON,
                 "application/json; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -536,7 +533,7 @@ async fn handle_api_reference<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::API_REFERENCE_HTML,
                 "text/html; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -549,7 +546,7 @@ async fn handle_events<S: Service>(
     let stub = incoming.bindings.realtime_shared()?;
     let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
-        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
+        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
     )
 }
 
@@ -562,7 +559,7 @@ async fn handle_mcp<S: Service>(
         let stub = incoming.bindings.realtime_shared()?;
         let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
         return ::core::result::Result::Ok(
-            Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
+            Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
         );
     }
 

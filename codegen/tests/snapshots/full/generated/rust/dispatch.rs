@@ -18,9 +18,9 @@ pub static CORS: ::codegen_runtime::CorsPolicy = ::codegen_runtime::CorsPolicy {
 /// What a route answered, and whether CORS headers still need adding.
 enum Outcome {
     /// A response this worker built; CORS headers are added on the way out.
-    Fresh(::worker::Response),
+    Fresh(::codegen_runtime::OutgoingResponse),
     /// A response that is complete as it is (preflights, forwarded streams).
-    Complete(::worker::Response),
+    Complete(::worker::web_sys::Response),
 }
 
 /// Everything a route handler may need from the incoming request.
@@ -55,7 +55,7 @@ pub async fn handle<S: Service>(
     request: ::codegen_runtime::IncomingRequest,
     env: ::worker::Env,
     execution: ::worker::Context,
-) -> ::worker::Result<::worker::Response> {
+) -> ::worker::Result<::worker::web_sys::Response> {
     let bindings = Bindings::new(env);
     let origin = request.headers().get("Origin")?;
     let url = request.url()?;
@@ -72,20 +72,12 @@ pub async fn handle<S: Service>(
 
     let outcome = match route(service, method, incoming).await {
         ::core::result::Result::Ok(outcome) => outcome,
-        ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()?),
+        ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()),
     };
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => {
-            if let ::core::result::Result::Err(error) = CORS
-                .apply(origin.as_deref(), response.headers())
-            {
-                return error.into_response();
-            }
-
-            ::core::result::Result::Ok(response)
-        }
+        Outcome::Fresh(response) => CORS.finish(origin.as_deref(), response),
     }
 }
 
@@ -275,7 +267,12 @@ fn answered<'a>(
 }
 
 fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
-    answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+    answered(
+        CORS
+            .preflight(incoming.origin, methods)
+            .map(Outcome::Complete)
+            .map_err(::core::convert::Into::into),
+    )
 }
 
 fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
@@ -445,7 +442,7 @@ async fn handle_room_events<S: Service>(
     let stub = incoming.bindings.rooms_shared()?;
     let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
-        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
+        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
     )
 }
 
@@ -483,7 +480,7 @@ async fn handle_counter_socket<S: Service>(
     let stub = incoming.bindings.counter_shared()?;
     let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
-        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?),
+        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
     )
 }
 
@@ -498,7 +495,7 @@ async fn handle_sign_in<S: Service>(
             &super::auth::POLICY,
         )
         .await?;
-    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()))
 }
 
 /// `/auth/callback`: Sign-in callback
@@ -523,7 +520,7 @@ async fn handle_sign_in_callback<S: Service>(
             issuer.as_deref(),
         )
         .await?;
-    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()?))
+    ::core::result::Result::Ok(Outcome::Fresh(redirect.into_response()))
 }
 
 /// `/auth/logout`: Sign out
@@ -555,7 +552,7 @@ async fn handle_legacy_callback<S: Service>(
     let output = service
         .legacy_callback(&incoming.context(::core::option::Option::None), params)
         .await?;
-    ::core::result::Result::Ok(Outcome::Fresh(output.into_response()?))
+    ::core::result::Result::Ok(Outcome::Fresh(output.into_response()))
 }
 
 /// `/.well-known/oauth-protected-resource`: OAuth protected resource metadata
@@ -570,7 +567,7 @@ async fn handle_oauth_protected_resource<S: Service>(
                     incoming.bindings.current_environment(),
                 ),
                 "application/json; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -586,7 +583,7 @@ async fn handle_mcp_manifest<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::MCP_MANIFEST_JSON,
                 "application/json; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -602,7 +599,7 @@ async fn handle_openapi_document<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::OPENAPI_JSON,
                 "application/json; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -618,7 +615,7 @@ async fn handle_reference_html<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::API_REFERENCE_HTML,
                 "text/html; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
@@ -634,7 +631,7 @@ async fn handle_reference_markdown<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::API_REFERENCE_MARKDOWN,
                 "text/markdown; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }

@@ -18,9 +18,9 @@ pub static CORS: ::codegen_runtime::CorsPolicy = ::codegen_runtime::CorsPolicy {
 /// What a route answered, and whether CORS headers still need adding.
 enum Outcome {
     /// A response this worker built; CORS headers are added on the way out.
-    Fresh(::worker::Response),
+    Fresh(::codegen_runtime::OutgoingResponse),
     /// A response that is complete as it is (preflights, forwarded streams).
-    Complete(::worker::Response),
+    Complete(::worker::web_sys::Response),
 }
 
 /// Everything a route handler may need from the incoming request.
@@ -55,7 +55,7 @@ pub async fn handle<S: Service>(
     request: ::codegen_runtime::IncomingRequest,
     env: ::worker::Env,
     execution: ::worker::Context,
-) -> ::worker::Result<::worker::Response> {
+) -> ::worker::Result<::worker::web_sys::Response> {
     let bindings = Bindings::new(env);
     let origin = request.headers().get("Origin")?;
     let url = request.url()?;
@@ -72,20 +72,12 @@ pub async fn handle<S: Service>(
 
     let outcome = match route(service, method, incoming).await {
         ::core::result::Result::Ok(outcome) => outcome,
-        ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()?),
+        ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()),
     };
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => {
-            if let ::core::result::Result::Err(error) = CORS
-                .apply(origin.as_deref(), response.headers())
-            {
-                return error.into_response();
-            }
-
-            ::core::result::Result::Ok(response)
-        }
+        Outcome::Fresh(response) => CORS.finish(origin.as_deref(), response),
     }
 }
 
@@ -146,7 +138,12 @@ fn answered<'a>(
 }
 
 fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
-    answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete))
+    answered(
+        CORS
+            .preflight(incoming.origin, methods)
+            .map(Outcome::Complete)
+            .map_err(::core::convert::Into::into),
+    )
 }
 
 fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
@@ -168,7 +165,7 @@ async fn handle_openapi_document<S: Service>(
             ::codegen_runtime::static_response(
                 super::documents::OPENAPI_JSON,
                 "application/json; charset=utf-8",
-            )?,
+            ),
         ),
     )
 }
