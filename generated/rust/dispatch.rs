@@ -27,7 +27,7 @@ enum Outcome {
 struct Incoming<'a> {
     request: ::codegen_runtime::IncomingRequest,
     bindings: &'a Bindings,
-    url: &'a ::worker::Url,
+    url: &'a ::codegen_runtime::RequestUrl,
     segments: &'a [&'a str],
     execution: &'a ::worker::Context,
     origin: ::core::option::Option<&'a str>,

@@ -20,7 +20,7 @@ impl GetLogsParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        url: &::worker::Url,
+        url: &::codegen_runtime::RequestUrl,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
@@ -49,7 +49,7 @@ impl GetTracesParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        url: &::worker::Url,
+        url: &::codegen_runtime::RequestUrl,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
@@ -80,7 +80,7 @@ impl AuthCallbackParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        url: &::worker::Url,
+        url: &::codegen_runtime::RequestUrl,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
@@ -110,7 +110,7 @@ impl AuthLogoutParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         request: &::codegen_runtime::IncomingRequest,
-        _url: &::worker::Url,
+        _url: &::codegen_runtime::RequestUrl,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         ::core::result::Result::Ok(Self {

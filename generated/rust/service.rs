@@ -10,7 +10,8 @@ pub struct RequestContext<'a> {
     pub bindings: &'a Bindings,
     /// Headers, method and body; `request.worker()` gives the `worker::Request`.
     pub request: &'a ::codegen_runtime::IncomingRequest,
-    pub url: &'a ::worker::Url,
+    /// Path and query; `url.parsed()` gives the `worker::Url`.
+    pub url: &'a ::codegen_runtime::RequestUrl,
     /// For work that outlives the response (`wait_until`).
     pub execution: &'a ::worker::Context,
     /// The authenticated caller, on routes that require scopes.

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::de::DeserializeOwned;
 
-use crate::ApiError;
+use crate::{ApiError, RequestUrl};
 
 /// Implemented by generated body types: checks the bounds and formats the spec declares.
 pub trait Validate {
@@ -36,8 +36,9 @@ pub struct Query<'a> {
 }
 
 impl<'a> Query<'a> {
-    pub fn parse(url: &'a url::Url) -> Self {
-        Self { pairs: url.query_pairs().collect() }
+    pub fn parse(url: &'a RequestUrl) -> Self {
+        let query = url.query().unwrap_or_default();
+        Self { pairs: url::form_urlencoded::parse(query.as_bytes()).collect() }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {

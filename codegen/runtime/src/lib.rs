@@ -13,6 +13,7 @@ mod json;
 pub mod mcp;
 mod outgoing;
 mod request;
+mod request_url;
 mod respond;
 
 pub use checks::{Checked, Checks, FromParam, Param, ParamIn};
@@ -22,4 +23,5 @@ pub use extract::{decode_json, read_json, Format, Query, Validate};
 pub use json::Json;
 pub use outgoing::OutgoingResponse;
 pub use request::IncomingRequest;
+pub use request_url::RequestUrl;
 pub use respond::{json_response, respond, static_response, Redirect};

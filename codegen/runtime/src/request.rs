@@ -3,7 +3,9 @@
 use std::cell::OnceCell;
 
 use wasm_bindgen_futures::JsFuture;
-use worker::{web_sys, Headers, Method, Url};
+use worker::{web_sys, Headers, Method};
+
+use crate::RequestUrl;
 
 /// The request the runtime handed to the worker.
 ///
@@ -28,9 +30,9 @@ impl IncomingRequest {
         &self.headers
     }
 
-    /// The full URL, parsed; each call parses it again, so read it once per request.
-    pub fn url(&self) -> worker::Result<Url> {
-        Ok(Url::parse(&self.raw.url())?)
+    /// The URL; each call reads it from the runtime again, so read it once per request.
+    pub fn url(&self) -> worker::Result<RequestUrl> {
+        RequestUrl::new(self.raw.url())
     }
 
     /// The body's bytes. A body can be read once; a second read is an error.

@@ -36,7 +36,7 @@ pub fn render(model: &Model) -> TokenStream {
         struct Incoming<'a> {
             request: ::codegen_runtime::IncomingRequest,
             bindings: &'a Bindings,
-            url: &'a ::worker::Url,
+            url: &'a ::codegen_runtime::RequestUrl,
             segments: &'a [&'a str],
             execution: &'a ::worker::Context,
             origin: ::core::option::Option<&'a str>,

@@ -61,7 +61,7 @@ fn params_struct(route: &Route) -> Option<TokenStream> {
             /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
             pub fn extract(
                 #request_arg: &::codegen_runtime::IncomingRequest,
-                #url_arg: &::worker::Url,
+                #url_arg: &::codegen_runtime::RequestUrl,
                 #segments_arg: &[&str],
             ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
                 #query

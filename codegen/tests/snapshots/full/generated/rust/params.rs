@@ -38,7 +38,7 @@ impl ListRoomsParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         request: &::codegen_runtime::IncomingRequest,
-        url: &::worker::Url,
+        url: &::codegen_runtime::RequestUrl,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
@@ -109,7 +109,7 @@ impl GetRoomParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         request: &::codegen_runtime::IncomingRequest,
-        _url: &::worker::Url,
+        _url: &::codegen_runtime::RequestUrl,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         ::core::result::Result::Ok(Self {
@@ -135,7 +135,7 @@ impl UpdateRoomParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        _url: &::worker::Url,
+        _url: &::codegen_runtime::RequestUrl,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         ::core::result::Result::Ok(Self {
@@ -159,7 +159,7 @@ impl DeleteRoomParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        _url: &::worker::Url,
+        _url: &::codegen_runtime::RequestUrl,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         ::core::result::Result::Ok(Self {
@@ -185,7 +185,7 @@ impl GetMessageParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        _url: &::worker::Url,
+        _url: &::codegen_runtime::RequestUrl,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         ::core::result::Result::Ok(Self {
@@ -211,7 +211,7 @@ impl RoomEventsParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        _url: &::worker::Url,
+        _url: &::codegen_runtime::RequestUrl,
         segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         ::core::result::Result::Ok(Self {
@@ -237,7 +237,7 @@ impl SignInCallbackParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        url: &::worker::Url,
+        url: &::codegen_runtime::RequestUrl,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
@@ -263,7 +263,7 @@ impl LegacyCallbackParams {
     /// Reads every parameter, answering 400 with the parameter's location on the first bad one.
     pub fn extract(
         _request: &::codegen_runtime::IncomingRequest,
-        url: &::worker::Url,
+        url: &::codegen_runtime::RequestUrl,
         _segments: &[&str],
     ) -> ::core::result::Result<Self, ::codegen_runtime::ApiError> {
         let query = ::codegen_runtime::Query::parse(url);
