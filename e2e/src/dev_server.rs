@@ -31,6 +31,8 @@ pub const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const STOP_GRACE: Duration = Duration::from_secs(10);
 const PROGRESS_EVERY: Duration = Duration::from_secs(20);
 const POLL_EVERY: Duration = Duration::from_millis(500);
+/// Starts tried before giving up when another process takes wrangler's port first (see `start_with`).
+const PORT_ATTEMPTS: u32 = 3;
 
 /// What to run: which wrangler configuration, and how long to wait for it to answer.
 #[derive(Debug, Clone)]
@@ -101,7 +103,36 @@ impl DevServer {
         DevServer::start_with(DevServerOptions::for_repo().map_err(StartError)?)
     }
 
+    /// The ports are free when picked, but wrangler binds them only after the worker build, a minute
+    /// later; meanwhile another process (the runtime's own listeners) can take one. A start that fails
+    /// that way is tried again on new ports.
     pub fn start_with(options: DevServerOptions) -> Result<DevServer, StartError> {
+        let mut attempt = 1;
+        loop {
+            match DevServer::start_once(&options) {
+                Err(failed) if failed.port_taken && attempt < PORT_ATTEMPTS => {
+                    eprintln!(
+                        "[e2e] {}\n[e2e] a port was taken before wrangler bound it; starting again",
+                        failed.error
+                    );
+                    attempt += 1;
+                }
+                result => return result.map_err(|failed| failed.error),
+            }
+        }
+    }
+
+    fn start_once(options: &DevServerOptions) -> Result<DevServer, FailedStart> {
+        let server = DevServer::launch(options).map_err(|error| FailedStart { error, port_taken: false })?;
+        let answering = server.wait_until_answering(&mut server.process());
+        match answering {
+            Ok(()) => Ok(server),
+            Err(error) => Err(FailedStart { error, port_taken: server.log_text().contains("Address already in use") }),
+        }
+    }
+
+    /// Spawns wrangler on two free ports; the server may not answer yet.
+    fn launch(options: &DevServerOptions) -> Result<DevServer, StartError> {
         let root = paths::repo_root();
         if !options.config.is_file() {
             return Err(StartError(format!(
@@ -147,7 +178,6 @@ impl DevServer {
             secrets,
         };
         eprintln!("[e2e] wrangler dev starting at {} (log: {})", server.base_url, server.log_path.display());
-        server.wait_until_answering(&mut server.process())?;
         Ok(server)
     }
 
@@ -222,7 +252,11 @@ impl DevServer {
         let started = Instant::now();
         let mut last_progress = Instant::now();
         loop {
-            if let Ok(exchange) = probe.get(&health_url) {
+            // The health route always answers JSON; anything else on the port is not this worker.
+            let answer = probe.get(&health_url).ok();
+            if let Some(exchange) =
+                answer.filter(|exchange| serde_json::from_str::<serde_json::Value>(&exchange.body).is_ok())
+            {
                 eprintln!(
                     "[e2e] wrangler dev answered after {}s (GET /api/health → {})",
                     started.elapsed().as_secs(),
@@ -292,6 +326,12 @@ impl DevServer {
         // A step that panicked while holding the lock left a usable process (or a stopped one) behind.
         self.process.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A start that failed, and whether because a port was taken.
+struct FailedStart {
+    error: StartError,
+    port_taken: bool,
 }
 
 impl Launch {
