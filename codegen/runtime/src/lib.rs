@@ -10,6 +10,7 @@ mod cors;
 mod error;
 mod extract;
 mod json;
+mod kv;
 pub mod mcp;
 mod outgoing;
 mod request;

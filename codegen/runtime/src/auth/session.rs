@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{AuthPolicy, Principal};
+use crate::kv::{get_json, storage_error};
 use crate::ApiError;
 
 const SESSION_PREFIX: &str = "session:";
@@ -15,11 +16,7 @@ pub struct LoginState {
 }
 
 fn store(env: &worker::Env, policy: &AuthPolicy) -> Result<worker::kv::KvStore, ApiError> {
-    Ok(env.kv(policy.session_store)?)
-}
-
-fn storage_error(error: worker::kv::KvError) -> ApiError {
-    ApiError::from(worker::Error::from(error))
+    crate::kv::store(env, policy.session_store)
 }
 
 pub async fn load(env: &worker::Env, policy: &AuthPolicy, id: &str) -> Result<Option<Principal>, ApiError> {
@@ -27,7 +24,7 @@ pub async fn load(env: &worker::Env, policy: &AuthPolicy, id: &str) -> Result<Op
     if id.is_empty() || id.len() > 128 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Ok(None);
     }
-    store(env, policy)?.get(&format!("{SESSION_PREFIX}{id}")).json().await.map_err(storage_error)
+    get_json(env, policy.session_store, &format!("{SESSION_PREFIX}{id}")).await
 }
 
 pub async fn save(env: &worker::Env, policy: &AuthPolicy, id: &str, principal: &Principal) -> Result<(), ApiError> {
@@ -67,10 +64,9 @@ pub async fn take_login_state(
     state: &str,
 ) -> Result<Option<LoginState>, ApiError> {
     let key = format!("{LOGIN_STATE_PREFIX}{state}");
-    let kv = store(env, policy)?;
-    let login: Option<LoginState> = kv.get(&key).json().await.map_err(storage_error)?;
+    let login: Option<LoginState> = get_json(env, policy.session_store, &key).await?;
     if login.is_some() {
-        kv.delete(&key).await.map_err(storage_error)?;
+        store(env, policy)?.delete(&key).await.map_err(storage_error)?;
     }
     Ok(login)
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use worker::Env;
 
 use super::Server;
+use crate::kv::{get_json, storage_error};
 use crate::ApiError;
 
 const PREFIX: &str = "mcp-session:";
@@ -16,11 +17,7 @@ struct Session {
 }
 
 fn store(env: &Env, server: &Server) -> Result<worker::kv::KvStore, ApiError> {
-    Ok(env.kv(server.session_store)?)
-}
-
-fn storage_error(error: worker::kv::KvError) -> ApiError {
-    ApiError::from(worker::Error::from(error))
+    crate::kv::store(env, server.session_store)
 }
 
 /// Ids are random base64url; anything else names no session and need not reach KV.
@@ -46,8 +43,7 @@ pub async fn exists(env: &Env, server: &Server, id: &str) -> Result<bool, ApiErr
     if !well_formed(id) {
         return Ok(false);
     }
-    let session: Option<Session> =
-        store(env, server)?.get(&format!("{PREFIX}{id}")).json().await.map_err(storage_error)?;
+    let session: Option<Session> = get_json(env, server.session_store, &format!("{PREFIX}{id}")).await?;
     Ok(session.is_some())
 }
 

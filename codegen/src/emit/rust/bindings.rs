@@ -17,12 +17,13 @@ pub fn render(model: &Model) -> TokenStream {
     let current = match &model.worker.environment_var {
         Some(var) => quote! {
             /// The environment this deployment serves, from the generated environment var; the default
-            /// environment when the var is missing or unknown (as in a bare `workerd` run).
+            /// environment when the var is missing or unknown (as in a bare `workerd` run). Signing in
+            /// needs it on every request, so the var is read as a plain string (`Env::var` also checks
+            /// the value's constructor by name, several more calls into JavaScript).
             pub fn current_environment(&self) -> Environment {
-                self.env
-                    .var(#var)
-                    .ok()
-                    .and_then(|value| Environment::from_name(&value.to_string()))
+                self.binding(#var)
+                    .and_then(|value| value.as_string())
+                    .and_then(|name| Environment::from_name(&name))
                     .unwrap_or(Environment::DEFAULT)
             }
         },
@@ -41,7 +42,7 @@ pub fn render(model: &Model) -> TokenStream {
             let declared = [#(#checks),*];
             declared
                 .into_iter()
-                .map(|(name, kind)| BindingCheck { name, kind, available: self.is_bound(name) })
+                .map(|(name, kind)| BindingCheck { name, kind, available: self.binding(name).is_some() })
                 .collect()
         }
     };
@@ -110,10 +111,11 @@ pub fn render(model: &Model) -> TokenStream {
                 #check_all
             }
 
-            /// Whether the environment has a binding named `name`.
-            fn is_bound(&self, name: &str) -> bool {
+            /// The binding named `name`, whatever its type; `None` when the environment has none.
+            fn binding(&self, name: &str) -> ::core::option::Option<::worker::wasm_bindgen::JsValue> {
                 ::worker::js_sys::Reflect::get(&self.env, &::worker::wasm_bindgen::JsValue::from_str(name))
-                    .is_ok_and(|value| !value.is_undefined())
+                    .ok()
+                    .filter(|value| !value.is_undefined())
             }
         }
     }

@@ -95,12 +95,16 @@ impl Bindings {
         ::std::vec::Vec::new()
     }
 
-    /// Whether the environment has a binding named `name`.
-    fn is_bound(&self, name: &str) -> bool {
+    /// The binding named `name`, whatever its type; `None` when the environment has none.
+    fn binding(
+        &self,
+        name: &str,
+    ) -> ::core::option::Option<::worker::wasm_bindgen::JsValue> {
         ::worker::js_sys::Reflect::get(
                 &self.env,
                 &::worker::wasm_bindgen::JsValue::from_str(name),
             )
-            .is_ok_and(|value| !value.is_undefined())
+            .ok()
+            .filter(|value| !value.is_undefined())
     }
 }
