@@ -52,7 +52,8 @@ def verdict(holds: bool | None) -> str:
 
 def by_round(rows: list[dict], worker: str, endpoint: str, connections: int, field: str) -> dict[int, float]:
     return {r["round"]: r[field] for r in rows
-            if r["worker"] == worker and r["endpoint"] == endpoint and r["connections"] == connections}
+            if r["worker"] == worker and r["endpoint"] == endpoint and r["connections"] == connections
+            and r.get(field) is not None}
 
 
 def round_ratios(rows: list[dict], num: tuple, den: tuple, connections: int, field: str) -> dict:
@@ -63,7 +64,8 @@ def round_ratios(rows: list[dict], num: tuple, den: tuple, connections: int, fie
 
 
 def runtime_ratios(throughput: dict, connections: tuple[int, ...]) -> list[dict]:
-    """One row per endpoint and concurrency: ours/Hono for req/s and p99, ours/floor for req/s."""
+    """One row per endpoint and concurrency: ours/Hono for req/s, p99 and CPU per request, ours/floor for
+    req/s."""
     rows = throughput["rows"]
     out = []
     for endpoint in throughput["endpoints"]:
@@ -73,6 +75,7 @@ def runtime_ratios(throughput: dict, connections: tuple[int, ...]) -> list[dict]
                 "connections": c,
                 "rps_vs_hono": round_ratios(rows, ("ours", endpoint), ("hono", endpoint), c, "rps"),
                 "p99_vs_hono": round_ratios(rows, ("ours", endpoint), ("hono", endpoint), c, "p99_ms"),
+                "cpu_vs_hono": round_ratios(rows, ("ours", endpoint), ("hono", endpoint), c, "cpu_us_per_request"),
                 # The floor answers every path with the same constant; it was measured on /api/health.
                 "rps_vs_floor": round_ratios(rows, ("ours", endpoint), ("floor", "health"), c, "rps"),
             })
@@ -80,16 +83,20 @@ def runtime_ratios(throughput: dict, connections: tuple[int, ...]) -> list[dict]
 
 
 def ratio_table(ratios: list[dict], requests: dict) -> list[str]:
-    lines = ["| endpoint | request | conc. | ours/Hono req/s | ours/Hono p99 | ours/floor req/s |",
-             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    lines = ["| endpoint | request | conc. | ours/Hono req/s | ours/Hono p99 | ours/Hono CPU per request | ours/floor req/s |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for r in ratios:
+        cpu = r.get("cpu_vs_hono") or summary([])
+        cpu_text = "—" if cpu["median"] is None else f"{fmt_summary(cpu)}×"
         lines.append(f"| {r['endpoint']} | `{requests.get(r['endpoint'], '')}` | {r['connections']} | "
-                     f"{fmt_summary(r['rps_vs_hono'])}× | {fmt_summary(r['p99_vs_hono'])}× | {fmt_summary(r['rps_vs_floor'])}× |")
+                     f"{fmt_summary(r['rps_vs_hono'])}× | {fmt_summary(r['p99_vs_hono'])}× | {cpu_text} | "
+                     f"{fmt_summary(r['rps_vs_floor'])}× |")
     return lines
 
 
 def absolute_table(throughput: dict) -> list[str]:
-    lines = ["| worker | endpoint | conc. | req/s | p50 ms | p99 ms | errors |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| worker | endpoint | conc. | req/s | p50 ms | p99 ms | CPU µs/request | errors |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     rows = throughput["rows"]
     keys = sorted({(r["worker"], r["endpoint"], r["connections"]) for r in rows},
                   key=lambda k: (["ours", "hono", "floor"].index(k[0]) if k[0] in ("ours", "hono", "floor") else 9,
@@ -98,6 +105,7 @@ def absolute_table(throughput: dict) -> list[str]:
         sel = [r for r in rows if (r["worker"], r["endpoint"], r["connections"]) == (worker, endpoint, c)]
         lines.append(f"| {worker} | {endpoint} | {c} | {fmt_summary(summary([r['rps'] for r in sel]), 0)} | "
                      f"{fmt_summary(summary([r['p50_ms'] for r in sel]))} | {fmt_summary(summary([r['p99_ms'] for r in sel]))} | "
+                     f"{fmt_summary(summary([r.get('cpu_us_per_request') for r in sel]), 0)} | "
                      f"{sum(r['errors'] for r in sel)} |")
     return lines
 
@@ -242,7 +250,8 @@ def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
              f"Each worker alone in `workerd serve` (compatibility date {results['compatibility_date']}), server "
              f"pinned to one core and wrk to the other; {p['rounds']} rounds of {p['load_seconds']} s per endpoint and "
              f"concurrency, a fresh server per worker per round, the worker order rotating between rounds. "
-             "Ratios above 1 favour ours for req/s; below 1 favour ours for p99.", "",
+             "Ratios above 1 favour ours for req/s; below 1 favour ours for p99 and for CPU per request (the "
+             "server's CPU time over a run ÷ the requests it answered).", "",
              "![runtime ratios](runtime.png)", "", *ratio_table(ratios, throughput["endpoint_requests"]), ""]
     for worker, skipped in throughput.get("skipped", {}).items():
         lines += [f"- not measured for {worker}: `{key}` {why}" for key, why in skipped.items()]
@@ -389,20 +398,25 @@ def compare_runtime_lines(result: dict, labels: list[str]) -> list[str]:
     rows, before, after = result["rows"], f"ours@{labels[0]}", f"ours@{labels[-1]}"
 
     def series(worker: str, endpoint: str, c: int, field: str) -> list[float]:
-        return [r[field] for r in sorted(rows, key=lambda r: r["round"])
+        return [r.get(field) for r in sorted(rows, key=lambda r: r["round"])
                 if r["worker"] == worker and r["endpoint"] == endpoint and r["connections"] == c]
 
     def paired(endpoint: str, c: int, field: str) -> dict:
         a, b = series(after, endpoint, c, field), series(before, endpoint, c, field)
-        return summary([x / y for x, y in zip(a, b) if y])
+        return summary([x / y for x, y in zip(a, b) if x is not None and y])
 
-    lines = ["| endpoint | conc. | req/s before | req/s after | req/s after ÷ before | p99 after ÷ before |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    # Records made before the CPU measure have no CPU column.
+    with_cpu = any(r.get("cpu_us_per_request") is not None for r in rows)
+    lines = ["| endpoint | conc. | req/s before | req/s after | req/s after ÷ before | p99 after ÷ before |"
+             + (" CPU/request after ÷ before |" if with_cpu else ""),
+             "| --- | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if with_cpu else "")]
     for endpoint in result["endpoints"]:
         for c in result["concurrencies"]:
+            cpu = f" {fmt_summary(paired(endpoint, c, 'cpu_us_per_request'))}× |" if with_cpu else ""
             lines.append(f"| {endpoint} | {c} | {fmt(summary(series(before, endpoint, c, 'rps'))['median'], 0)} | "
                          f"{fmt(summary(series(after, endpoint, c, 'rps'))['median'], 0)} | "
-                         f"{fmt_summary(paired(endpoint, c, 'rps'))}× | {fmt_summary(paired(endpoint, c, 'p99_ms'))}× |")
+                         f"{fmt_summary(paired(endpoint, c, 'rps'))}× | {fmt_summary(paired(endpoint, c, 'p99_ms'))}× |"
+                         + cpu)
     cold = result.get("cold_start") or {}
     if before in cold and after in cold:
         lines += ["", f"Cold start: {fmt(cold[before]['median'] * 1000, 0)} ms → {fmt(cold[after]['median'] * 1000, 0)} ms "

@@ -177,22 +177,25 @@ def compare_generator(paths: Paths, revisions: list[Revision], args, say) -> dic
 
 
 def runtime_table(result: dict, labels: list[str]) -> list[str]:
-    """Each later revision against the first, round by round: req/s and p99 ratios."""
+    """Each later revision against the first, round by round: req/s, p99 and CPU-per-request ratios."""
     rows, base = result["rows"], f"ours@{labels[0]}"
     lines = []
     for label in labels[1:]:
         name = f"ours@{label}"
-        lines += [f"{name} vs {base}", "| endpoint | conc. | req/s ratio | p99 ratio | req/s | vs floor |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [f"{name} vs {base}",
+                  "| endpoint | conc. | req/s ratio | p99 ratio | CPU/request ratio | req/s | vs floor |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for endpoint in result["endpoints"]:
             for c in result["concurrencies"]:
                 def series(worker, field, key=endpoint):
-                    return [r[field] for r in sorted(rows, key=lambda r: r["round"])
+                    return [r.get(field) for r in sorted(rows, key=lambda r: r["round"])
                             if r["worker"] == worker and r["endpoint"] == key and r["connections"] == c]
                 rps = ratio_summary(series(name, "rps"), series(base, "rps"))
                 p99 = ratio_summary(series(name, "p99_ms"), series(base, "p99_ms"))
+                cpu = ratio_summary(series(name, "cpu_us_per_request"), series(base, "cpu_us_per_request"))
                 floor = ratio_summary(series(name, "rps"), series("floor", "rps", "health"))
                 lines.append(f"| {endpoint} | {c} | {rps['median']:.2f} | {p99['median']:.2f} | "
+                             f"{cpu['median'] or 0:.2f} | "
                              f"{summary(series(name, 'rps'))['median']:.0f} | {floor['median'] or 0:.2f} |")
     return lines
 

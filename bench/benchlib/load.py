@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 
 from .endpoints import Endpoint
 from .paths import Paths
-from .proc import BenchError, cpu_pinned
+from .proc import BenchError, cpu_pinned, cpu_seconds
 
 LOAD_CPU = 1
 MAX_THREADS = 2
@@ -22,12 +22,16 @@ class LoadResult:
     requests: int
     # Transport errors, plus answers whose status was not 2xx/3xx when the endpoint expects a 2xx.
     errors: int
+    # The server's CPU time over the run per request answered: what a request costs, whatever the
+    # machine's other load did to the wall clock. None when the server process was not given.
+    cpu_us_per_request: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def wrk(paths: Paths, port: int, endpoint: Endpoint, connections: int, seconds: int) -> LoadResult:
+def wrk(paths: Paths, port: int, endpoint: Endpoint, connections: int, seconds: int,
+        server_pid: int | None = None) -> LoadResult:
     threads = min(MAX_THREADS, connections)
     env = {
         **os.environ,
@@ -38,14 +42,16 @@ def wrk(paths: Paths, port: int, endpoint: Endpoint, connections: int, seconds: 
     command = cpu_pinned(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
                           "-s", str(paths.bench / "wrk" / "report.lua"), f"http://127.0.0.1:{port}{endpoint.path}"],
                          LOAD_CPU)
+    cpu_before = cpu_seconds(server_pid) if server_pid else None
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60)
+    cpu = cpu_seconds(server_pid) - cpu_before if server_pid else None
     line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH_JSON ")), None)
     if result.returncode != 0 or line is None:
         raise BenchError(f"wrk failed on {endpoint.key} ({result.returncode}): {result.stderr.strip()[-300:]} {result.stdout.strip()[-300:]}")
-    return _parse(json.loads(line.removeprefix("BENCH_JSON ")), endpoint)
+    return _parse(json.loads(line.removeprefix("BENCH_JSON ")), endpoint, cpu)
 
 
-def _parse(raw: dict, endpoint: Endpoint) -> LoadResult:
+def _parse(raw: dict, endpoint: Endpoint, cpu_seconds_used: float | None) -> LoadResult:
     errors = raw["errors"]
     transport = errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
     # wrk counts every 4xx as a status error; for the 401/404 rows that is the expected answer.
@@ -57,4 +63,6 @@ def _parse(raw: dict, endpoint: Endpoint) -> LoadResult:
         p99_ms=latency["p99"] / 1000,
         requests=raw["requests"],
         errors=transport + unexpected_status,
+        cpu_us_per_request=None if cpu_seconds_used is None or not raw["requests"]
+        else cpu_seconds_used * 1e6 / raw["requests"],
     )

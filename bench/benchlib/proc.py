@@ -25,6 +25,13 @@ class Progress:
         print(f"[bench {time.perf_counter() - self.started:6.0f}s] {message}", flush=True)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, every thread) a running process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # After the command name: state is field 3 of stat(5); utime and stime are fields 14 and 15.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_pinned(command: list[str], cpu: int) -> list[str]:
     """Pins a command to one CPU when `taskset` exists. On a 2-core machine the server gets one core and
     the load generator the other, so neither steals the other's time slices mid-measurement."""

@@ -56,7 +56,7 @@ def measure_worker(paths: Paths, worker: Worker, date: str, profile: Profile, ro
             wrk(paths, server.port, endpoint, WARMUP_CONNECTIONS, profile.warmup_seconds)
         for endpoint in measured:
             for connections in profile.concurrencies:
-                result = wrk(paths, server.port, endpoint, connections, profile.load_seconds)
+                result = wrk(paths, server.port, endpoint, connections, profile.load_seconds, server.process.pid)
                 rows.append({"round": round_index, "worker": worker.name, "endpoint": endpoint.key,
                              "connections": connections, **result.as_dict()})
     return rows, skipped
