@@ -377,7 +377,7 @@ def optimisations_section(directory: Path) -> list[str]:
     lines = ["## What each optimisation bought", "",
              "Each entry is one `bench/compare` run (command shown) that built the revisions before and after the "
              "change and measured them side by side, interleaved round by round. Runtime ratios are after ÷ before "
-             "per round (median, with the min–max range); generator entries are medians, CPU time first since the "
+             "per round (median, with the min–max range), each revision against the one listed before it; generator entries are medians, CPU time first since the "
              "machine's other work disturbs it less than wall time.", ""]
     for path in records:
         record = json.loads(path.read_text())
@@ -395,7 +395,18 @@ def optimisations_section(directory: Path) -> list[str]:
 
 
 def compare_runtime_lines(result: dict, labels: list[str]) -> list[str]:
-    rows, before, after = result["rows"], f"ours@{labels[0]}", f"ours@{labels[-1]}"
+    """Each revision against the one before it, so every step of a series shows what it bought alone."""
+    steps = list(zip(labels, labels[1:]))
+    lines = []
+    for before, after in steps:
+        if len(steps) > 1:
+            lines += [f"`{after}` against `{before}`:", ""]
+        lines += compare_step_lines(result, f"ours@{before}", f"ours@{after}") + [""]
+    return lines[:-1]
+
+
+def compare_step_lines(result: dict, before: str, after: str) -> list[str]:
+    rows = result["rows"]
 
     def series(worker: str, endpoint: str, c: int, field: str) -> list[float]:
         return [r.get(field) for r in sorted(rows, key=lambda r: r["round"])
