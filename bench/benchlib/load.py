@@ -22,8 +22,8 @@ class LoadResult:
     requests: int
     # Transport errors, plus answers whose status was not 2xx/3xx when the endpoint expects a 2xx.
     errors: int
-    # The server's CPU time over the run per request answered: what a request costs, whatever the
-    # machine's other load did to the wall clock. None when the server process was not given.
+    # The server's CPU time over the run per request answered: what a request costs in CPU, beside the
+    # wall-clock rate. None when the server process was not given.
     cpu_us_per_request: float | None = None
 
     def as_dict(self) -> dict:

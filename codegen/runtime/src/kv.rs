@@ -1,4 +1,5 @@
-//! Reading and writing the spec's KV namespaces (sessions and sign-in state).
+//! Reading the spec's KV namespaces (sessions and sign-in state); writes, which no request makes on its
+//! hot path, go through `worker::KvStore`.
 
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -35,11 +36,6 @@ pub async fn get_json<T: DeserializeOwned>(env: &worker::Env, binding: &str, key
         worker::console_error!("the KV value at {key} in {binding} is not the JSON expected: {error}");
         ApiError::internal("internal error")
     })
-}
-
-/// The namespace as workers-rs models it, for writes and deletes (not on any request's hot path).
-pub fn store(env: &worker::Env, binding: &str) -> Result<worker::kv::KvStore, ApiError> {
-    Ok(env.kv(binding)?)
 }
 
 /// A failed KV call is a runtime failure: logged, and answered as a 500.

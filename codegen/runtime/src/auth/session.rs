@@ -16,7 +16,7 @@ pub struct LoginState {
 }
 
 fn store(env: &worker::Env, policy: &AuthPolicy) -> Result<worker::kv::KvStore, ApiError> {
-    crate::kv::store(env, policy.session_store)
+    Ok(env.kv(policy.session_store)?)
 }
 
 pub async fn load(env: &worker::Env, policy: &AuthPolicy, id: &str) -> Result<Option<Principal>, ApiError> {

@@ -17,7 +17,7 @@ struct Session {
 }
 
 fn store(env: &Env, server: &Server) -> Result<worker::kv::KvStore, ApiError> {
-    crate::kv::store(env, server.session_store)
+    Ok(env.kv(server.session_store)?)
 }
 
 /// Ids are random base64url; anything else names no session and need not reach KV.
