@@ -49,11 +49,16 @@ impl OutgoingResponse {
         self
     }
 
-    /// As a `worker::Response` with no CORS headers, for code that answers through `worker` (a Durable
-    /// Object's handlers).
-    pub fn into_worker(self) -> worker::Result<worker::Response> {
+    /// As the runtime's `Response` with no CORS headers, for answers that are not the worker's own (a
+    /// Durable Object's).
+    pub fn into_runtime(self) -> worker::Result<web_sys::Response> {
         let shared = SharedHeaders::Plain { content_type: self.content_type.map(ByAddress) };
-        Ok(self.send(shared)?.into())
+        self.send(shared)
+    }
+
+    /// As a `worker::Response` with no CORS headers, for code that answers through `worker`.
+    pub fn into_worker(self) -> worker::Result<worker::Response> {
+        Ok(self.into_runtime()?.into())
     }
 
     /// The runtime's `Response`: the `shared` set, then this response's own headers.

@@ -11,14 +11,17 @@ mod jsonrpc;
 mod socket;
 mod sse;
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::future::ready;
 use std::rc::Rc;
 
-use codegen_runtime::ApiError;
-use worker::{
-    durable_object, DurableObject, Env, Method, Request, Response, ResponseBody, State, WebSocket,
-    WebSocketIncomingMessage,
-};
+use codegen_runtime::{respond, ApiError, OutgoingResponse, RequestUrl};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::DurableObjectState;
+use worker::{web_sys, Env, Request, Response, State, WebSocketIncomingMessage};
 
 use crate::api::bindings::Bindings;
 use crate::api::streams::EVENTS;
@@ -29,9 +32,16 @@ use crate::store::{
 };
 use commands::Changed;
 
-/// One instance ("shared") holds every record. Without an argument the attribute exports every handler:
-/// the hibernating WebSocket ones and `alarm`, which recovers runs (nothing calls `connect`).
-#[durable_object]
+/// One instance ("shared") holds every record.
+///
+/// The class is exported by hand rather than with `#[worker::durable_object]`, because every store call
+/// (each signed-in dashboard read and each control) passes through it. The macro turns each request into
+/// a `worker::Request` (method, URL, headers and `cf` read across the boundary), decodes a JSON body by
+/// walking the parsed JavaScript value into Rust field by field, builds its answer through
+/// `worker::Response` (a `Headers` object and a `ResponseInit` filled field by field), and runs even an
+/// answer that is ready at once through the async executor. Here a store call reads its body as bytes,
+/// answers with one `new Response`, and the stream routes, which are rare, convert as before.
+#[wasm_bindgen]
 pub struct RealtimeSession {
     hub: Rc<Hub>,
     env: Env,
@@ -46,10 +56,12 @@ pub struct Hub {
     runs: flow::ActiveRuns,
 }
 
-impl DurableObject for RealtimeSession {
-    fn new(state: State, env: Env) -> Self {
+#[wasm_bindgen(wasm_bindgen_futures = worker::wasm_bindgen_futures)]
+impl RealtimeSession {
+    #[wasm_bindgen(constructor)]
+    pub fn new(state: DurableObjectState, env: Env) -> Self {
         let hub = Hub {
-            state,
+            state: State::from(state),
             db: OnceCell::new(),
             subscribers: sse::Subscribers::default(),
             runs: flow::ActiveRuns::default(),
@@ -57,114 +69,58 @@ impl DurableObject for RealtimeSession {
         Self { hub: Rc::new(hub), env }
     }
 
-    async fn fetch(&self, request: Request) -> worker::Result<Response> {
-        // The path `worker::Request` already holds: parsing the whole URL again is a cost on every store call.
-        match (request.method(), request.path().as_str()) {
-            (Method::Post, "/store") => self.serve_store(request).await,
-            (_, path) if path == EVENTS.path => self.subscribe(&request),
-            (_, "/mcp") => socket::upgrade(&self.hub.state, &request),
+    /// Store requests from the worker (`POST` [`STORE_URL`]) and the two stream routes the generated
+    /// dispatch forwards, `/events` (SSE) and `/mcp` (WebSocket).
+    pub fn fetch(&self, request: web_sys::Request) -> js_sys::Promise {
+        let url = match RequestUrl::new(request.url()) {
+            Ok(url) => url,
+            Err(error) => return respond(ready(Err(error))),
+        };
+        let answer = match (request.method().as_str(), url.path()) {
+            ("POST", "/store") => {
+                let hub = Rc::clone(&self.hub);
+                return respond(async move { serve_store(&hub, &request).await.into_runtime() });
+            }
+            (_, path) if path == EVENTS.path => self.subscribe(&Request::from(request)),
+            (_, "/mcp") => socket::upgrade(&self.hub.state, &Request::from(request)),
             (method, path) => {
                 ApiError::not_found(format!("no route for {method} {path}")).into_response().into_worker()
             }
-        }
+        };
+        respond(ready(answer.map(web_sys::Response::from)))
     }
 
     /// The recovery alarm set when a run is queued (see [`flow`]).
-    async fn alarm(&self) -> worker::Result<Response> {
+    pub async fn alarm(&self) -> Result<JsValue, JsValue> {
         let still_active = flow::recover(&self.hub);
         if let Some(deadline) = still_active.iter().map(flow::recovery_deadline).max() {
             self.hub.state.storage().set_alarm(deadline).await?;
         }
-        Response::empty()
+        Ok(JsValue::UNDEFINED)
     }
 
-    async fn websocket_message(&self, socket: WebSocket, message: WebSocketIncomingMessage) -> worker::Result<()> {
-        socket::on_message(&socket, message);
-        Ok(())
+    #[wasm_bindgen(js_name = webSocketMessage)]
+    pub fn websocket_message(&self, socket: web_sys::WebSocket, message: JsValue) {
+        let message = match message.as_string() {
+            Some(text) => WebSocketIncomingMessage::String(text),
+            None => WebSocketIncomingMessage::Binary(js_sys::Uint8Array::new(&message).to_vec()),
+        };
+        socket::on_message(&socket.into(), message);
     }
 
-    async fn websocket_close(
-        &self,
-        socket: WebSocket,
-        code: usize,
-        reason: String,
-        _clean: bool,
-    ) -> worker::Result<()> {
-        socket::on_close(&socket, code, &reason);
-        Ok(())
+    #[wasm_bindgen(js_name = webSocketClose)]
+    pub fn websocket_close(&self, socket: web_sys::WebSocket, code: usize, reason: String, _clean: bool) {
+        socket::on_close(&socket.into(), code, &reason);
     }
 
-    async fn websocket_error(&self, _socket: WebSocket, error: worker::Error) -> worker::Result<()> {
+    #[wasm_bindgen(js_name = webSocketError)]
+    pub fn websocket_error(&self, _socket: web_sys::WebSocket, error: JsValue) {
         // The runtime closes the socket; a client that vanished mid-frame is no failure of this worker.
-        worker::console_warn!("MCP socket error: {error}");
-        Ok(())
+        worker::console_warn!("MCP socket error: {}", worker::Error::from(error));
     }
 }
 
 impl RealtimeSession {
-    /// Answers one store request and broadcasts what it changed.
-    async fn serve_store(&self, mut request: Request) -> worker::Result<Response> {
-        let request: StoreRequest = match request.json().await {
-            Ok(request) => request,
-            Err(error) => {
-                // Only the worker sends these, from the same types: a mismatch is a bug worth seeing.
-                worker::console_error!("unreadable store request to {STORE_URL}: {error}");
-                return refuse(&StoreError::Internal);
-            }
-        };
-        let db = match self.hub.db() {
-            Ok(db) => db,
-            Err(error) => return refuse(&error),
-        };
-        match request {
-            StoreRequest::ReadLogs(query) => reply::<ReadLogs>(commands::read_logs(db, query)),
-            StoreRequest::ReadTraces(query) => reply::<ReadTraces>(commands::read_traces(db, query)),
-            StoreRequest::ReadRuns(ReadRuns {}) => reply::<ReadRuns>(commands::read_runs(db)),
-            StoreRequest::ReadMetrics(ReadMetrics {}) => reply::<ReadMetrics>(commands::read_metrics(db)),
-            StoreRequest::Control(command) => {
-                let cancelled = match &command {
-                    ControlCommand::CancelRun { run_id } => Some(run_id.clone()),
-                    _ => None,
-                };
-                let outcome = self.hub.publish_changed(commands::control(db, command));
-                // The cancel is recorded; now the run's in-flight step stops, too.
-                if let (Ok(result), Some(run_id)) = (&outcome, cancelled) {
-                    if result.applied {
-                        self.hub.runs.cancel(&run_id);
-                    }
-                }
-                reply::<ControlCommand>(outcome)
-            }
-            StoreRequest::StartRun(start) => {
-                let outcome = self.hub.publish_changed(commands::start_run(db, start));
-                if let Ok(accepted) = &outcome {
-                    self.start(db, &accepted.run_id).await;
-                }
-                reply::<StartRun>(outcome)
-            }
-        }
-    }
-
-    /// Starts executing a queued run, with a recovery alarm in case the object restarts before it ends.
-    async fn start(&self, db: &Db, run_id: &str) {
-        let run = match db.run(run_id) {
-            Ok(Some(run)) => run,
-            // The run was inserted in this same request; only a storage failure (already logged) hides it.
-            _ => return,
-        };
-        let deadline = flow::recovery_deadline(&run);
-        let storage = self.hub.state.storage();
-        // An earlier alarm that fires later than this one's deadline is brought forward; one due sooner is
-        // kept, and re-arms itself for the runs still executing when it fires.
-        let due_ms = storage.get_alarm().await.ok().flatten();
-        if due_ms.is_none_or(|due_ms| due_ms > deadline.timestamp_millis()) {
-            if let Err(error) = storage.set_alarm(deadline).await {
-                worker::console_warn!("cannot set the run recovery alarm: {error}");
-            }
-        }
-        flow::spawn(&self.hub, run);
-    }
-
     /// Opens an event stream, replaying the stored events after the client's `Last-Event-ID`.
     fn subscribe(&self, request: &Request) -> worker::Result<Response> {
         let header = request.headers().get("Last-Event-ID")?;
@@ -182,6 +138,81 @@ impl RealtimeSession {
         let health = health::report(&Bindings::new(self.env.clone()));
         self.hub.subscribers.subscribe(&DashboardEvent::Health(health), &missed, EVENTS.heartbeat)
     }
+}
+
+/// Answers one store request and broadcasts what it changed.
+async fn serve_store(hub: &Rc<Hub>, request: &web_sys::Request) -> OutgoingResponse {
+    let request: StoreRequest = match read_body(request).await {
+        Ok(body) => match serde_json::from_slice(&body) {
+            Ok(request) => request,
+            Err(error) => {
+                // Only the worker sends these, from the same types: a mismatch is a bug worth seeing.
+                worker::console_error!("unreadable store request to {STORE_URL}: {error}");
+                return refuse(&StoreError::Internal);
+            }
+        },
+        Err(error) => {
+            worker::console_error!("cannot read a store request's body: {error}");
+            return refuse(&StoreError::Internal);
+        }
+    };
+    let db = match hub.db() {
+        Ok(db) => db,
+        Err(error) => return refuse(&error),
+    };
+    match request {
+        StoreRequest::ReadLogs(query) => reply::<ReadLogs>(commands::read_logs(db, query)),
+        StoreRequest::ReadTraces(query) => reply::<ReadTraces>(commands::read_traces(db, query)),
+        StoreRequest::ReadRuns(ReadRuns {}) => reply::<ReadRuns>(commands::read_runs(db)),
+        StoreRequest::ReadMetrics(ReadMetrics {}) => reply::<ReadMetrics>(commands::read_metrics(db)),
+        StoreRequest::Control(command) => {
+            let cancelled = match &command {
+                ControlCommand::CancelRun { run_id } => Some(run_id.clone()),
+                _ => None,
+            };
+            let outcome = hub.publish_changed(commands::control(db, command));
+            // The cancel is recorded; now the run's in-flight step stops, too.
+            if let (Ok(result), Some(run_id)) = (&outcome, cancelled) {
+                if result.applied {
+                    hub.runs.cancel(&run_id);
+                }
+            }
+            reply::<ControlCommand>(outcome)
+        }
+        StoreRequest::StartRun(start) => {
+            let outcome = hub.publish_changed(commands::start_run(db, start));
+            if let Ok(accepted) = &outcome {
+                start_run(hub, db, &accepted.run_id).await;
+            }
+            reply::<StartRun>(outcome)
+        }
+    }
+}
+
+/// The request's body, as bytes: `serde_json` decodes them in one pass.
+async fn read_body(request: &web_sys::Request) -> worker::Result<Vec<u8>> {
+    let bytes = JsFuture::from(request.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(bytes.unchecked_ref()).to_vec())
+}
+
+/// Starts executing a queued run, with a recovery alarm in case the object restarts before it ends.
+async fn start_run(hub: &Rc<Hub>, db: &Db, run_id: &str) {
+    let run = match db.run(run_id) {
+        Ok(Some(run)) => run,
+        // The run was inserted in this same request; only a storage failure (already logged) hides it.
+        _ => return,
+    };
+    let deadline = flow::recovery_deadline(&run);
+    let storage = hub.state.storage();
+    // An earlier alarm that fires later than this one's deadline is brought forward; one due sooner is
+    // kept, and re-arms itself for the runs still executing when it fires.
+    let due_ms = storage.get_alarm().await.ok().flatten();
+    if due_ms.is_none_or(|due_ms| due_ms > deadline.timestamp_millis()) {
+        if let Err(error) = storage.set_alarm(deadline).await {
+            worker::console_warn!("cannot set the run recovery alarm: {error}");
+        }
+    }
+    flow::spawn(hub, run);
 }
 
 impl Hub {
@@ -228,13 +259,24 @@ impl Hub {
 
 /// The wire answer to query `Q`; naming `Q` makes the compiler check the answer is its reply type (or
 /// JSON made for one). No header is set: the worker reads the status and the body only.
-fn reply<Q: StoreQuery>(outcome: Result<impl Answer<Q::Reply>, StoreError>) -> worker::Result<Response> {
-    match outcome {
-        Ok(answer) => Ok(Response::from_body(ResponseBody::Body(answer.into_json()?))?.with_status(ANSWERED)),
+fn reply<Q: StoreQuery>(outcome: Result<impl Answer<Q::Reply>, StoreError>) -> OutgoingResponse {
+    match outcome.map(Answer::into_json) {
+        Ok(Ok(json)) => wire(ANSWERED, json),
+        Ok(Err(error)) => {
+            worker::console_error!("cannot encode a store answer: {error}");
+            refuse(&StoreError::Internal)
+        }
         Err(error) => refuse(&error),
     }
 }
 
-fn refuse(error: &StoreError) -> worker::Result<Response> {
-    Ok(Response::from_body(ResponseBody::Body(serde_json::to_vec(error)?))?.with_status(error.status()))
+fn refuse(error: &StoreError) -> OutgoingResponse {
+    match serde_json::to_vec(error) {
+        Ok(json) => wire(error.status(), json),
+        Err(_) => OutgoingResponse::empty(500),
+    }
+}
+
+fn wire(status: u16, json: Vec<u8>) -> OutgoingResponse {
+    OutgoingResponse { status, content_type: None, body: Some(Cow::Owned(json)), headers: Vec::new() }
 }
