@@ -10,6 +10,7 @@ use serde::Deserialize;
 use worker::{SqlStorage, SqlStorageValue};
 
 use super::encoded::LogPageJson;
+use super::sql;
 use crate::api::types::{LogEntry, LogLevel, Run, RunStatus, TraceSpan};
 
 /// Every statement is idempotent, so the schema is created (or found) the first time an instance opens it.
@@ -85,10 +86,10 @@ pub struct Db {
 impl Db {
     /// Opens the database, creating the schema where it is missing.
     pub fn open(sql: SqlStorage) -> worker::Result<Self> {
-        for statement in SCHEMA {
-            sql.exec(statement, None)?;
-        }
         let db = Self { sql };
+        for statement in SCHEMA {
+            db.execute(statement, Vec::new())?;
+        }
         db.migrate()?;
         Ok(db)
     }
@@ -96,7 +97,7 @@ impl Db {
     fn migrate(&self) -> worker::Result<()> {
         let applied = self.state_value(SCHEMA_VERSION)?.and_then(|value| value.parse::<usize>().ok()).unwrap_or(0);
         for (version, statement) in MIGRATIONS.iter().enumerate().skip(applied) {
-            self.sql.exec(statement, None)?;
+            self.execute(statement, Vec::new())?;
             self.set_state_value(SCHEMA_VERSION, &(version + 1).to_string())?;
         }
         Ok(())
@@ -145,12 +146,12 @@ impl Db {
     /// Deletes every log entry and returns how many there were.
     pub fn clear_logs(&self) -> worker::Result<i64> {
         let count = self.single::<CountRow>("SELECT COUNT(*) AS count FROM logs", Vec::new())?.count;
-        self.sql.exec("DELETE FROM logs", None)?;
+        self.execute("DELETE FROM logs", Vec::new())?;
         Ok(count)
     }
 
     pub fn record_span(&self, span: &TraceSpan) -> worker::Result<()> {
-        self.sql.exec(
+        self.execute(
             "INSERT INTO spans (trace_id, span_id, name, started_at, duration_ms, status, run_id)
              VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
@@ -176,7 +177,7 @@ impl Db {
     }
 
     pub fn insert_run(&self, run: &Run) -> worker::Result<()> {
-        self.sql.exec(
+        self.execute(
             "INSERT INTO runs (id, workflow, endpoint, status, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?)",
             vec![
                 run.id.as_str().into(),
@@ -226,7 +227,7 @@ impl Db {
 
     /// Sets a run's status and finish time.
     pub fn finish_run(&self, id: &str, status: RunStatus, finished_at: &str) -> worker::Result<()> {
-        self.sql.exec(
+        self.execute(
             "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?",
             vec![status.as_str().into(), finished_at.into(), id.into()],
         )?;
@@ -248,7 +249,7 @@ impl Db {
     }
 
     fn set_state_value(&self, key: &str, value: &str) -> worker::Result<()> {
-        self.sql.exec(
+        self.execute(
             "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             vec![key.into(), value.into()],
         )?;
@@ -263,7 +264,7 @@ impl Db {
                 vec![name.into(), data.into()],
             )?
             .id;
-        self.sql.exec("DELETE FROM events WHERE id <= ?", vec![(id - EVENTS_KEPT).into()])?;
+        self.execute("DELETE FROM events WHERE id <= ?", vec![(id - EVENTS_KEPT).into()])?;
         Ok(id)
     }
 
@@ -287,8 +288,12 @@ impl Db {
         Ok(rows.into_iter().map(|row| (row.key, row.count)).collect())
     }
 
+    fn execute(&self, query: &str, bindings: Vec<SqlStorageValue>) -> worker::Result<()> {
+        sql::execute(&self.sql, query, &bindings)
+    }
+
     fn rows<T: DeserializeOwned>(&self, query: &str, bindings: Vec<SqlStorageValue>) -> worker::Result<Vec<T>> {
-        self.sql.exec(query, bindings)?.to_array()
+        sql::rows(&self.sql, query, &bindings)
     }
 
     /// The one row a statement yields (an aggregate, or `RETURNING` of a single insert).

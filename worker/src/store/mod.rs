@@ -10,6 +10,7 @@ mod db;
 mod encoded;
 mod events;
 mod protocol;
+mod sql;
 
 pub use client::Store;
 pub use db::{Db, StoredEvent};
