@@ -129,7 +129,8 @@ impl Db {
     /// after; a shorter one is the end of the log for now. (SQLite computes the identical
     /// `json_group_array` of both branches once.)
     pub fn log_page(&self, since: i64, limit: i64) -> worker::Result<LogPageJson> {
-        self.single(
+        sql::text(
+            &self.sql,
             "SELECT CASE WHEN COUNT(*) >= ?
                 THEN json_object('entries', json_group_array(json_object(
                         'id', id, 'timestamp', timestamp, 'level', level, 'source', source, 'message', message
@@ -139,8 +140,9 @@ impl Db {
                     ) ORDER BY id))
                 END AS page
             FROM (SELECT * FROM logs WHERE id > ? ORDER BY id LIMIT ?)",
-            vec![limit.into(), since.into(), limit.into()],
+            &[limit.into(), since.into(), limit.into()],
         )
+        .map(LogPageJson::written_by_sqlite)
     }
 
     /// Deletes every log entry and returns how many there were.

@@ -20,6 +20,10 @@ export function sqlRun(sql, query, args) {
 export function sqlRows(sql, query, args) {
   return JSON.stringify(sql.exec(query, ...JSON.parse(args)).toArray());
 }
+export function sqlText(sql, query, args) {
+  for (const [value] of sql.exec(query, ...JSON.parse(args)).raw()) return value;
+  return null;
+}
 "#)]
 extern "C" {
     #[wasm_bindgen(js_name = sqlRun, catch)]
@@ -28,6 +32,10 @@ extern "C" {
     /// The rows as a JSON array of objects keyed by column name.
     #[wasm_bindgen(js_name = sqlRows, catch)]
     fn sql_rows(sql: &JsValue, query: &str, args: &str) -> Result<String, JsValue>;
+
+    /// The first column of the first row, text or null.
+    #[wasm_bindgen(js_name = sqlText, catch)]
+    fn sql_text(sql: &JsValue, query: &str, args: &str) -> Result<Option<String>, JsValue>;
 }
 
 /// Runs `query` with `args` bound to its `?` placeholders, for its effect.
@@ -39,6 +47,14 @@ pub fn execute(sql: &SqlStorage, query: &str, args: &[SqlStorageValue]) -> worke
 pub fn rows<T: DeserializeOwned>(sql: &SqlStorage, query: &str, args: &[SqlStorageValue]) -> worker::Result<Vec<T>> {
     let rows = sql_rows(sql.as_ref(), query, &arguments(args)?)?;
     serde_json::from_str(&rows).map_err(|error| worker::Error::RustError(format!("rows of `{query}`: {error}")))
+}
+
+/// Runs `query`, which yields one row whose first column is text, and returns that text as it is. A
+/// document SQLite writes (`json_object`) is one long text: read through [`rows`] it would be escaped by
+/// `JSON.stringify` and unescaped by `serde_json` on the way.
+pub fn text(sql: &SqlStorage, query: &str, args: &[SqlStorageValue]) -> worker::Result<String> {
+    sql_text(sql.as_ref(), query, &arguments(args)?)?
+        .ok_or_else(|| worker::Error::RustError(format!("no text from `{query}`")))
 }
 
 /// The arguments as a JSON array. They become the same JavaScript values `SqlStorage::exec` would pass:
