@@ -87,9 +87,11 @@ const main :Workerd.Worker = (
 class Server:
     """`workerd serve` for one worker, in a fresh directory (so Durable Object storage starts empty)."""
 
-    def __init__(self, paths: Paths, worker: Worker, date: str):
+    def __init__(self, paths: Paths, worker: Worker, date: str, inspector_port: int | None = None):
+        """`inspector_port`: also serve the DevTools protocol there (`bench/profile`)."""
         self.paths, self.worker, self.date = paths, worker, date
         self.port = free_port()
+        self.inspector_port = inspector_port
         self.process: subprocess.Popen | None = None
         self.directory: Path | None = None
         self.startup_seconds: float | None = None
@@ -116,7 +118,8 @@ class Server:
         """Starts workerd; returns the seconds from process start to the first 200 from the worker."""
         self.directory = self._prepare()
         log = (self.directory / "workerd.log").open("w")
-        command = cpu_pinned([str(self.paths.workerd), "serve", "config.capnp"], SERVER_CPU)
+        inspector = [f"--inspector-addr=127.0.0.1:{self.inspector_port}"] if self.inspector_port else []
+        command = cpu_pinned([str(self.paths.workerd), "serve", "config.capnp", *inspector], SERVER_CPU)
         started = time.perf_counter()
         self.process = subprocess.Popen(command, cwd=self.directory, stdout=log, stderr=subprocess.STDOUT)
         try:
