@@ -23,7 +23,7 @@ from .endpoints import ENDPOINTS, FLOOR_ENDPOINT
 from .load import wrk
 from .paths import Paths, repository_root
 from .proc import free_port
-from .runtime import seed
+from .runtime import seed, wrong_statuses
 from .workerd import Server, compatibility_date
 
 WARM_UP_SECONDS = 3
@@ -96,11 +96,19 @@ def main() -> int:
     log = paths.logs / "profile.log"
     snapshot.sync(paths.repo, paths.tree)
     date = compatibility_date(paths.tree / "spec" / "dashboard.yaml")
-    worker = {"ours": build_ours, "hono": build_hono}.get(args.worker, lambda p, _: floor_worker(p))(paths, log)
+    if args.worker == "ours":
+        worker = build_ours(paths, log)
+    elif args.worker == "hono":
+        worker = build_hono(paths, log)
+    else:
+        worker = floor_worker(paths)
 
     with Server(paths, worker, date, inspector_port=free_port()) as server:
         if worker.dashboard_bindings:
             seed(server)
+        # A profile of a wrong answer (a 500, a refused session) would explain the wrong request.
+        if wrong := wrong_statuses(server, (endpoint,)):
+            raise SystemExit(f"{worker.name} answers {endpoint.key} wrongly: {wrong[endpoint.key]}")
         inspector = Inspector(server.inspector_port)
         inspector.call("Profiler.enable")
         inspector.call("Profiler.setSamplingInterval", interval=args.interval_us)

@@ -8,7 +8,8 @@
 //! `serde_json` reads the rows in one pass.
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Serialize, Serializer};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use worker::{SqlStorage, SqlStorageValue};
@@ -60,18 +61,27 @@ pub fn text(sql: &SqlStorage, query: &str, args: &[SqlStorageValue]) -> worker::
 /// The arguments as a JSON array. They become the same JavaScript values `SqlStorage::exec` would pass:
 /// integers become numbers either way. Blobs have no JSON form; no statement here binds one.
 fn arguments(args: &[SqlStorageValue]) -> worker::Result<String> {
-    let values = args
-        .iter()
-        .map(|arg| match arg {
-            SqlStorageValue::Null => Ok(Value::Null),
-            SqlStorageValue::Boolean(value) => Ok(Value::from(*value)),
-            SqlStorageValue::Integer(value) => Ok(Value::from(*value)),
-            SqlStorageValue::Float(value) => Ok(Value::from(*value)),
-            SqlStorageValue::String(value) => Ok(Value::from(value.as_str())),
-            SqlStorageValue::Blob(_) => Err(worker::Error::RustError("a blob cannot be bound as JSON".into())),
-        })
-        .collect::<worker::Result<Vec<_>>>()?;
-    Ok(Value::Array(values).to_string())
+    serde_json::to_string(&Arguments(args)).map_err(|error| worker::Error::RustError(error.to_string()))
+}
+
+/// Writes the arguments straight into the JSON text, without copying them into `serde_json::Value`s first.
+struct Arguments<'a>(&'a [SqlStorageValue]);
+
+impl Serialize for Arguments<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut array = serializer.serialize_seq(Some(self.0.len()))?;
+        for arg in self.0 {
+            match arg {
+                SqlStorageValue::Null => array.serialize_element(&())?,
+                SqlStorageValue::Boolean(value) => array.serialize_element(value)?,
+                SqlStorageValue::Integer(value) => array.serialize_element(value)?,
+                SqlStorageValue::Float(value) => array.serialize_element(value)?,
+                SqlStorageValue::String(value) => array.serialize_element(value)?,
+                SqlStorageValue::Blob(_) => return Err(S::Error::custom("a blob cannot be bound as JSON")),
+            }
+        }
+        array.end()
+    }
 }
 
 #[cfg(test)]
