@@ -1189,11 +1189,23 @@ fn data_survives_a_restart(context: &Context) -> CheckResult {
     // from a control action, the paused flag, and a session in KV.
     let (_, run_id) = start_test_flow(&probe, "a run to keep", UNREACHABLE_MCP_ENDPOINT, "tools")?;
     let run = settled_run(&probe, "settle the run", &run_id)?;
+    // And a run the restart interrupts: its first step hangs, so it is still running when the runtime
+    // stops. Started before the pause, which would refuse it.
+    let (_, interrupted_id) =
+        start_test_flow(&probe, "a run the restart interrupts", &context.mcp.hanging_endpoint(), INTERRUPTED_WORKFLOW)?;
     let (exchange, result) = apply_control(&probe, "pause before the restart", "pause")?;
     expect_applied(&probe, "pause before the restart", &exchange, &result, true)?;
     let signed_in = sign_in(context, &context.anonymous_probe()?)?;
     let cookie = format!("{}={}", context.expect.spec.oauth.session_cookie, signed_in.session_id);
     let before = Records::read(&probe, "records before the restart")?;
+    let in_flight = before.runs.iter().find(|run| run["id"] == interrupted_id.as_str()).cloned();
+    probe.ensure(
+        in_flight.as_ref().is_some_and(|run| run["status"] == "running"),
+        "the run in flight at the restart",
+        &before.metrics.exchange,
+        format!("run {interrupted_id} running"),
+        format!("{in_flight:?}"),
+    )?;
 
     let events_url = probe.url("/events");
     let open_stream = |url: &str| {
@@ -1243,7 +1255,33 @@ fn data_survives_a_restart(context: &Context) -> CheckResult {
 
     // Resuming applies only because the paused flag survived; it leaves runs as later runs expect them.
     let (exchange, result) = apply_control(&probe, "resume after the restart", "resume")?;
-    expect_applied(&probe, "resume after the restart", &exchange, &result, true)
+    expect_applied(&probe, "resume after the restart", &exchange, &result, true)?;
+
+    expect_failed_by_recovery_alarm(&probe, &interrupted_id)
+}
+
+/// The workflow of the run a restart interrupts: the shortest, so its recovery alarm is due soonest.
+const INTERRUPTED_WORKFLOW: &str = "handshake";
+/// How long after a run's longest possible duration its recovery alarm is due: the worker's
+/// `RECOVERY_MARGIN_MS` (`worker/src/realtime/flow/mod.rs`).
+const RECOVERY_MARGIN: Duration = Duration::from_secs(30);
+/// How late after its due time the alarm may fire and its outcome be read.
+const ALARM_SLACK: Duration = Duration::from_secs(20);
+
+/// A recovery alarm fires in the restarted runtime, no later than the one set when this run was queued
+/// (an earlier run's may come first), and fails the run that nothing executes any more.
+fn expect_failed_by_recovery_alarm(probe: &Probe, run_id: &str) -> CheckResult {
+    let check = "the recovery alarm fails the interrupted run";
+    let flows = flow_spec();
+    let due_after = flows.step_timeout * flows.steps(INTERRUPTED_WORKFLOW).len() as u32 + RECOVERY_MARGIN;
+    let run = wait_for_run(probe, check, run_id, due_after + ALARM_SLACK)?;
+    let (exchange, _) = read_run(probe, check, run_id)?;
+    probe.ensure(run["status"] == "failed", check, &exchange, "status failed", format!("{run}"))?;
+    let logs = run_logs(probe, check, run_id)?;
+    let explained = logs.iter().any(|entry| {
+        entry["level"] == "error" && entry["message"].as_str().is_some_and(|message| message.contains("interrupted"))
+    });
+    probe.ensure(explained, check, &exchange, "an error log entry saying the run was interrupted", format!("{logs:?}"))
 }
 
 /// How long a run against the local MCP server may take: every step of the longest workflow at its
