@@ -7,6 +7,7 @@
 pub mod auth;
 mod checks;
 mod cors;
+mod drive;
 mod error;
 mod extract;
 mod json;

@@ -51,21 +51,26 @@ pub fn static_response(body: &'static str, content_type: &'static str) -> Outgoi
 /// The promise a `fetch` export hands the runtime for `answer`.
 ///
 /// Many answers need no I/O (preflights, errors, health, documents): their future is ready on its first
-/// poll. Those are polled here, at once, and handed over as an already-resolved promise; only an answer
-/// still waiting on I/O goes to wasm-bindgen's executor, which schedules it through a microtask queue of
-/// its own. Polling first with a no-op waker loses no wake-up: the executor polls the future again before
-/// it waits, and every pending JavaScript promise takes the waker of the latest poll.
+/// poll. Those are polled here, at once, and handed over as an already-resolved promise. An answer still
+/// waiting on I/O goes to [`crate::drive`], which polls it inside each wake-up rather than in a
+/// microtask queued for it. Polling first with a no-op waker loses no wake-up: the driver polls the
+/// future again before it waits, and every pending JavaScript promise takes the waker of the latest poll.
 pub fn respond(answer: impl Future<Output = worker::Result<web_sys::Response>> + 'static) -> js_sys::Promise {
     let mut answer = Box::pin(answer);
     let mut now = std::task::Context::from_waker(std::task::Waker::noop());
-    match answer.as_mut().poll(&mut now) {
-        Poll::Ready(result) => js_sys::Promise::resolve(&JsValue::from(into_runtime_response(result))),
-        Poll::Pending => {
-            wasm_bindgen_futures::future_to_promise(
-                async move { Ok(JsValue::from(into_runtime_response(answer.await))) },
-            )
-        }
+    if let Poll::Ready(result) = answer.as_mut().poll(&mut now) {
+        return js_sys::Promise::resolve(&JsValue::from(into_runtime_response(result)));
     }
+    let mut answer = Some(answer);
+    // The executor runs at once, inside `Promise::new`, and hands over the function that resolves it.
+    js_sys::Promise::new(&mut |resolve, _reject| {
+        let Some(answer) = answer.take() else { return };
+        crate::drive::spawn(async move {
+            let response = into_runtime_response(answer.await);
+            // Resolving a promise the runtime holds cannot fail.
+            let _ = resolve.call1(&JsValue::UNDEFINED, &response);
+        });
+    })
 }
 
 /// As `#[worker::event(fetch)]` answers: an error the handler could not turn into a response is logged
