@@ -11,7 +11,9 @@ use crate::api::types::{
 };
 use crate::clock;
 use crate::ids;
-use crate::store::{ControlCommand, DashboardEvent, Db, LogPageJson, ReadLogs, ReadTraces, StartRun, StoreError};
+use crate::store::{
+    ControlCommand, DashboardEvent, Db, LogPageJson, MetricCounts, ReadLogs, ReadTraces, StartRun, StoreError,
+};
 
 /// A change's answer and the events that announce it.
 pub struct Changed<T> {
@@ -37,7 +39,7 @@ pub fn read_runs(db: &Db) -> Result<RunList, StoreError> {
 }
 
 pub fn read_metrics(db: &Db) -> Result<Metrics, StoreError> {
-    Ok(metrics(db.log_counts()?, db.run_counts()?, db.paused()?))
+    Ok(metrics(db.metric_counts()?))
 }
 
 /// Applies a control action. An action that changes nothing (pausing while paused) answers
@@ -139,7 +141,7 @@ fn is_finished(status: RunStatus) -> bool {
 
 /// Metrics from per-level and per-status counts: every level and status is listed, zero when it has no
 /// records, and the success rate is left out until some run has finished.
-fn metrics(log_counts: BTreeMap<String, i64>, run_counts: BTreeMap<String, i64>, paused: bool) -> Metrics {
+fn metrics(MetricCounts { logs: log_counts, runs: run_counts, paused }: MetricCounts) -> Metrics {
     let with_zeros = |names: &mut dyn Iterator<Item = &'static str>, counts: BTreeMap<String, i64>| {
         let mut all: BTreeMap<String, i64> = names.map(|name| (name.to_owned(), 0)).collect();
         all.extend(counts);
@@ -170,7 +172,11 @@ mod tests {
 
     #[test]
     fn metrics_list_every_level_and_status() {
-        let metrics = metrics(counts(&[("info", 3), ("error", 1)]), counts(&[("queued", 2)]), true);
+        let metrics = metrics(MetricCounts {
+            logs: counts(&[("info", 3), ("error", 1)]),
+            runs: counts(&[("queued", 2)]),
+            paused: true,
+        });
         assert_eq!(metrics.logs_total, 4);
         assert_eq!(metrics.logs_by_level, counts(&[("debug", 0), ("info", 3), ("warn", 0), ("error", 1)]));
         assert_eq!(metrics.runs_total, 2);
@@ -183,10 +189,10 @@ mod tests {
     #[test]
     fn success_rate_counts_finished_runs_only() {
         let runs = counts(&[("queued", 5), ("running", 1), ("succeeded", 3), ("failed", 1)]);
-        let metrics = metrics(BTreeMap::new(), runs, false);
+        let metrics = metrics(MetricCounts { logs: BTreeMap::new(), runs, paused: false });
         assert_eq!(metrics.success_rate, Some(0.75));
         let runs = counts(&[("succeeded", 1), ("cancelled", 1)]);
-        assert_eq!(super::metrics(BTreeMap::new(), runs, false).success_rate, Some(0.5));
+        assert_eq!(super::metrics(MetricCounts { logs: BTreeMap::new(), runs, paused: false }).success_rate, Some(0.5));
     }
 
     #[test]

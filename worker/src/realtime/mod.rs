@@ -224,21 +224,25 @@ impl Hub {
         Ok(self.db.get_or_init(|| db))
     }
 
-    /// Stores each event (its id becomes the SSE `id`) and broadcasts it to every subscriber.
+    /// Stores the events (each id becomes the SSE `id`) and broadcasts them to every subscriber.
     fn publish(&self, events: &[DashboardEvent]) {
-        for event in events {
-            let data = match event.payload_json() {
-                Ok(data) => data,
+        let encoded: Vec<(&DashboardEvent, String)> = events
+            .iter()
+            .filter_map(|event| match event.payload_json() {
+                Ok(data) => Some((event, data)),
                 Err(error) => {
                     worker::console_warn!("cannot serialize a {} event: {error}", event.name());
-                    continue;
+                    None
                 }
-            };
-            // A live subscriber still gets an event that could not be stored; only a replay would miss it.
-            let id = self.db().and_then(|db| Ok(db.append_event(event.name(), &data)?)).ok();
-            self.subscribers.publish(id, event.name(), &data);
-            socket::broadcast(&self.state, event);
+            })
+            .collect();
+        let stored: Vec<(&str, &str)> = encoded.iter().map(|(event, data)| (event.name(), data.as_str())).collect();
+        // Live subscribers still get events that could not be stored; only a replay would miss them.
+        let ids = self.db().and_then(|db| Ok(db.append_events(&stored)?)).unwrap_or_default();
+        for (index, (name, data)) in stored.iter().enumerate() {
+            self.subscribers.publish(ids.get(index).copied(), name, data);
         }
+        socket::broadcast(&self.state, encoded.iter().map(|(event, _)| *event));
     }
 
     /// Publishes the events of a change and returns its reply.

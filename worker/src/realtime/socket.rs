@@ -45,21 +45,23 @@ pub fn on_close(socket: &WebSocket, code: usize, reason: &str) {
     let _ = socket.close(Some(code), Some(reason));
 }
 
-/// Sends `event` as a JSON-RPC notification to every accepted socket.
-pub fn broadcast(state: &State, event: &DashboardEvent) {
+/// Sends each event as a JSON-RPC notification to every accepted socket.
+pub fn broadcast<'a>(state: &State, events: impl IntoIterator<Item = &'a DashboardEvent>) {
     let sockets = state.get_websockets();
     if sockets.is_empty() {
         return;
     }
-    let notification = match jsonrpc::notification(event) {
-        Ok(notification) => notification,
-        Err(error) => {
-            worker::console_warn!("cannot serialize a {} notification: {error}", event.name());
-            return;
+    for event in events {
+        let notification = match jsonrpc::notification(event) {
+            Ok(notification) => notification,
+            Err(error) => {
+                worker::console_warn!("cannot serialize a {} notification: {error}", event.name());
+                continue;
+            }
+        };
+        for socket in &sockets {
+            // A socket that is closing refuses the send; its close event removes it.
+            let _ = socket.send_with_str(&notification);
         }
-    };
-    for socket in sockets {
-        // A socket that is closing refuses the send; its close event removes it.
-        let _ = socket.send_with_str(&notification);
     }
 }

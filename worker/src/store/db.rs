@@ -69,6 +69,16 @@ const SCHEMA_VERSION: &str = "schema_version";
 /// while, bounded so the table does not grow with the life of the object.
 const EVENTS_KEPT: i64 = 1000;
 
+/// What the metrics are computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct MetricCounts {
+    /// Log entries per level, for the levels that have any.
+    pub logs: BTreeMap<String, i64>,
+    /// Runs per status, for the statuses that have any.
+    pub runs: BTreeMap<String, i64>,
+    pub paused: bool,
+}
+
 /// A broadcast event as stored: its id, its SSE event name and its JSON payload.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct StoredEvent {
@@ -258,16 +268,23 @@ impl Db {
         Ok(())
     }
 
-    /// Stores a broadcast event, forgets those older than the newest `EVENTS_KEPT`, and returns its id.
-    pub fn append_event(&self, name: &str, data: &str) -> worker::Result<i64> {
-        let id = self
-            .single::<IdRow>(
-                "INSERT INTO events (name, data) VALUES (?, ?) RETURNING id",
-                vec![name.into(), data.into()],
-            )?
-            .id;
-        self.execute("DELETE FROM events WHERE id <= ?", vec![(id - EVENTS_KEPT).into()])?;
-        Ok(id)
+    /// Stores broadcast events in one statement, forgets those older than the newest `EVENTS_KEPT`, and
+    /// returns their ids in the order given.
+    pub fn append_events(&self, events: &[(&str, &str)]) -> worker::Result<Vec<i64>> {
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query =
+            format!("INSERT INTO events (name, data) VALUES {} RETURNING id", vec!["(?, ?)"; events.len()].join(", "));
+        let bindings = events.iter().flat_map(|(name, data)| [(*name).into(), (*data).into()]).collect();
+        let mut ids: Vec<i64> = self.rows::<IdRow>(&query, bindings)?.into_iter().map(|row| row.id).collect();
+        // SQLite does not promise `RETURNING` rows in insertion order, but it inserts the rows in the order
+        // listed, each with a higher id than the one before.
+        ids.sort_unstable();
+        if let Some(newest) = ids.last() {
+            self.execute("DELETE FROM events WHERE id <= ?", vec![(newest - EVENTS_KEPT).into()])?;
+        }
+        Ok(ids)
     }
 
     /// The stored events with an id above `after`, oldest first.
@@ -275,19 +292,22 @@ impl Db {
         self.rows("SELECT id, name, data FROM events WHERE id > ? ORDER BY id", vec![after.into()])
     }
 
-    /// Log entries per level, for the levels that have any.
-    pub fn log_counts(&self) -> worker::Result<BTreeMap<String, i64>> {
-        self.counts("SELECT level AS key, COUNT(*) AS count FROM logs GROUP BY level")
-    }
-
-    /// Runs per status, for the statuses that have any.
-    pub fn run_counts(&self) -> worker::Result<BTreeMap<String, i64>> {
-        self.counts("SELECT status AS key, COUNT(*) AS count FROM runs GROUP BY status")
-    }
-
-    fn counts(&self, query: &str) -> worker::Result<BTreeMap<String, i64>> {
-        let rows: Vec<KeyCountRow> = self.rows(query, Vec::new())?;
-        Ok(rows.into_iter().map(|row| (row.key, row.count)).collect())
+    /// Log entries per level and runs per status, for those that have any, and the paused flag: one
+    /// statement, answered by SQLite as one JSON text.
+    pub fn metric_counts(&self) -> worker::Result<MetricCounts> {
+        let text = sql::text(
+            &self.sql,
+            "SELECT json_object(
+                'logs', json((SELECT json_group_object(level, count)
+                    FROM (SELECT level, COUNT(*) AS count FROM logs GROUP BY level))),
+                'runs', json((SELECT json_group_object(status, count)
+                    FROM (SELECT status, COUNT(*) AS count FROM runs GROUP BY status))),
+                'paused', json(CASE WHEN EXISTS (SELECT 1 FROM state WHERE key = ? AND value = 'true')
+                    THEN 'true' ELSE 'false' END)
+            )",
+            &[PAUSED.into()],
+        )?;
+        serde_json::from_str(&text).map_err(|error| worker::Error::RustError(format!("metric counts: {error}")))
     }
 
     fn execute(&self, query: &str, bindings: Vec<SqlStorageValue>) -> worker::Result<()> {
@@ -320,10 +340,4 @@ struct CountRow {
 #[derive(Deserialize)]
 struct ValueRow {
     value: String,
-}
-
-#[derive(Deserialize)]
-struct KeyCountRow {
-    key: String,
-    count: i64,
 }

@@ -13,7 +13,7 @@ mod protocol;
 mod sql;
 
 pub use client::Store;
-pub use db::{Db, StoredEvent};
+pub use db::{Db, MetricCounts, StoredEvent};
 pub use encoded::{Answer, LogPageJson};
 pub use events::DashboardEvent;
 pub use protocol::{
