@@ -95,8 +95,8 @@ def ratio_table(ratios: list[dict], requests: dict) -> list[str]:
 
 
 def absolute_table(throughput: dict) -> list[str]:
-    lines = ["| worker | endpoint | conc. | req/s | p50 ms | p99 ms | CPU µs/request | errors |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| worker | endpoint | conc. | req/s | p50 ms | p99 ms | wrk's corrected p99 ms | CPU µs/request | errors |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     rows = throughput["rows"]
     keys = sorted({(r["worker"], r["endpoint"], r["connections"]) for r in rows},
                   key=lambda k: (["ours", "hono", "floor"].index(k[0]) if k[0] in ("ours", "hono", "floor") else 9,
@@ -105,6 +105,7 @@ def absolute_table(throughput: dict) -> list[str]:
         sel = [r for r in rows if (r["worker"], r["endpoint"], r["connections"]) == (worker, endpoint, c)]
         lines.append(f"| {worker} | {endpoint} | {c} | {fmt_summary(summary([r['rps'] for r in sel]), 0)} | "
                      f"{fmt_summary(summary([r['p50_ms'] for r in sel]))} | {fmt_summary(summary([r['p99_ms'] for r in sel]))} | "
+                     f"{fmt_summary(summary([r.get('wrk_corrected_p99_ms') for r in sel]))} | "
                      f"{fmt_summary(summary([r.get('cpu_us_per_request') for r in sel]), 0)} | "
                      f"{sum(r['errors'] for r in sel)} |")
     return lines
@@ -248,10 +249,13 @@ def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
     p = results["profile"]
     lines = ["## Runtime in workerd", "",
              f"Each worker alone in `workerd serve` (compatibility date {results['compatibility_date']}), server "
-             f"pinned to one core and wrk to the other; {p['rounds']} rounds of {p['load_seconds']} s per endpoint and "
-             f"concurrency, a fresh server per worker per round, the worker order rotating between rounds. "
-             "Ratios above 1 favour ours for req/s; below 1 favour ours for p99 and for CPU per request (the "
-             "server's CPU time over a run ÷ the requests it answered).", "",
+             f"pinned to one core and the load generator to the other; {p['rounds']} rounds per endpoint and "
+             f"concurrency, each {p['load_seconds']} s of wrk (req/s, and the server's CPU time over the run ÷ the "
+             f"requests it answered) then {p.get('latency_seconds', '?')} s of oha (p50 and p99, each request's own "
+             "latency: wrk corrects its latencies for coordinated omission, which turns one stall into ~1% of the "
+             "samples; its corrected p99 is listed under the absolute numbers), a fresh server per worker per round, "
+             "the worker order rotating between rounds. Ratios above 1 favour ours for req/s; below 1 favour ours "
+             "for p99 and for CPU per request.", "",
              "![runtime ratios](runtime.png)", "", *ratio_table(ratios, throughput["endpoint_requests"]), ""]
     for worker, skipped in throughput.get("skipped", {}).items():
         lines += [f"- not measured for {worker}: `{key}` {why}" for key, why in skipped.items()]
@@ -418,7 +422,9 @@ def compare_step_lines(result: dict, before: str, after: str) -> list[str]:
 
     # Records made before the CPU measure have no CPU column.
     with_cpu = any(r.get("cpu_us_per_request") is not None for r in rows)
-    lines = ["| endpoint | conc. | req/s before | req/s after | req/s after ÷ before | p99 after ÷ before |"
+    # Records made before oha measured latency hold wrk's corrected p99 (see benchlib/load.py).
+    p99_name = "p99" if any("wrk_corrected_p99_ms" in r for r in rows) else "wrk's corrected p99"
+    lines = [f"| endpoint | conc. | req/s before | req/s after | req/s after ÷ before | {p99_name} after ÷ before |"
              + (" CPU/request after ÷ before |" if with_cpu else ""),
              "| --- | ---: | ---: | ---: | ---: | ---: |" + (" ---: |" if with_cpu else "")]
     for endpoint in result["endpoints"]:

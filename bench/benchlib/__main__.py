@@ -104,7 +104,7 @@ def measure_dispatch(paths: Paths, profile, date: str, say) -> dict:
     # The generator part builds codegen; a run of `--parts dispatch` alone has to build it here.
     generator.build_codegen(paths, log)
     return dispatch.measure(paths, profile.dispatch_routes, date, profile.dispatch_rounds, profile.load_seconds,
-                            profile.concurrencies, log, say)
+                            profile.latency_seconds, profile.concurrencies, log, say)
 
 
 def write_and_report(paths: Paths, results: dict, say) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .builds import Module, Worker, cargo_env
 from .endpoints import Endpoint
 from .generator import write_spec
-from .load import wrk
+from .load import measure as measure_load, wrk
 from .paths import Paths
 from .proc import run
 from .size import worker_sizes
@@ -123,8 +123,8 @@ def build(paths: Paths, routes: int, log: Path) -> Worker:
     )
 
 
-def measure(paths: Paths, routes: int, date: str, rounds: int, seconds: int, concurrencies: tuple[int, ...],
-            log: Path, say) -> dict:
+def measure(paths: Paths, routes: int, date: str, rounds: int, seconds: int, latency_seconds: int,
+            concurrencies: tuple[int, ...], log: Path, say) -> dict:
     say(f"dispatch: building the {routes}-route worker (release; minutes the first time)")
     worker = build(paths, routes, log)
     targets = {which: Endpoint(which, "GET", path, 200) for which, path in route_paths(routes).items()}
@@ -137,7 +137,7 @@ def measure(paths: Paths, routes: int, date: str, rounds: int, seconds: int, con
             order = list(targets.values()) if round_index % 2 == 0 else list(reversed(targets.values()))
             for endpoint in order:
                 for connections in concurrencies:
-                    result = wrk(paths, server.port, endpoint, connections, seconds)
+                    result = measure_load(paths, server.port, endpoint, connections, seconds, latency_seconds)
                     rows.append({"round": round_index, "route": endpoint.key, "path": endpoint.path,
                                  "connections": connections, **result.as_dict()})
     return {"routes": routes, "paths": route_paths(routes), "rows": rows, "size": worker_sizes(worker)}

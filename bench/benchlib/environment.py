@@ -56,6 +56,7 @@ def record(paths: Paths) -> dict:
             "rustc": output(["rustc", "-V"]),
             "workerd": output([str(paths.workerd), "--version"]),
             "wrk": output(["wrk", "-v"]).splitlines()[0] if output(["wrk", "-v"]) else "",
+            "oha": output(["oha", "--version"]),
             "node": output(["node", "--version"]),
             "wrangler": package_version(paths, "wrangler"),
             "hono": package_version(paths, "hono"),

@@ -9,7 +9,8 @@ class Profile:
     name: str
     # Runtime: each round starts every worker afresh, so per-round ratios compare runs minutes apart at most.
     rounds: int
-    load_seconds: int
+    load_seconds: int  # wrk: req/s and CPU per request
+    latency_seconds: int  # oha, after wrk at the same concurrency: the latency percentiles
     warmup_seconds: int  # wrk takes whole seconds
     concurrencies: tuple[int, ...]
     cold_start_repeats: int
@@ -28,6 +29,7 @@ FULL = Profile(
     name="full",
     rounds=5,
     load_seconds=3,
+    latency_seconds=2,
     warmup_seconds=1,
     concurrencies=(1, 32),
     cold_start_repeats=10,
@@ -44,6 +46,7 @@ QUICK = Profile(
     name="quick",
     rounds=1,
     load_seconds=1,
+    latency_seconds=1,
     warmup_seconds=1,
     concurrencies=(1, 32),
     cold_start_repeats=3,

@@ -4,7 +4,7 @@ import json
 
 from .builds import Worker
 from .endpoints import AUTH, ENDPOINTS, FLOOR_ENDPOINT, JSON, ORIGIN, Endpoint
-from .load import wrk
+from .load import measure, wrk
 from .paths import Paths
 from .profile import Profile
 from .proc import BenchError, request
@@ -56,7 +56,8 @@ def measure_worker(paths: Paths, worker: Worker, date: str, profile: Profile, ro
             wrk(paths, server.port, endpoint, WARMUP_CONNECTIONS, profile.warmup_seconds)
         for endpoint in measured:
             for connections in profile.concurrencies:
-                result = wrk(paths, server.port, endpoint, connections, profile.load_seconds, server.process.pid)
+                result = measure(paths, server.port, endpoint, connections, profile.load_seconds,
+                                 profile.latency_seconds, server.process.pid)
                 rows.append({"round": round_index, "worker": worker.name, "endpoint": endpoint.key,
                              "connections": connections, **result.as_dict()})
     return rows, skipped
