@@ -39,12 +39,11 @@ def build_ours(paths: Paths, log: Path) -> Worker:
     """The generated worker, release build, exactly as `wrangler deploy` would upload it. A good build is
     also kept aside, for runs made while the worker's sources are mid-edit (see `last_good_ours`)."""
     run(["worker-build", "--release"], log, cwd=paths.tree / "worker", env=cargo_env(paths))
-    build = paths.tree / "worker" / "build"
     kept = paths.work / "ours-last-good"
-    kept.mkdir(parents=True, exist_ok=True)
-    for module in ours_worker(build).modules:
+    for module in ours_worker(paths.tree).modules:
+        (kept / module.name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(module.path, kept / module.name)
-    return ours_worker(build)
+    return ours_worker(paths.tree)
 
 
 def last_good_ours(paths: Paths) -> Worker | None:
@@ -54,11 +53,18 @@ def last_good_ours(paths: Paths) -> Worker | None:
     return worker if all(m.path.exists() for m in worker.modules) else None
 
 
-def ours_worker(build: Path) -> Worker:
-    # worker-build's `index.js` imports the wasm as "./index_bg.wasm"; `worker/shim.mjs` only re-exports it.
+def ours_worker(root: Path) -> Worker:
+    """Ours as wrangler uploads it, from a tree holding `generated/` and the worker's `build/`: the generated
+    entry module (`generated/worker-entry.mjs`), which imports `worker-build`'s `index.js`, which imports
+    its wasm. Module names are the paths from `root`, so the relative imports resolve in workerd as on disk.
+    Revisions from before the entry module start at `index.js` itself."""
+    build = [Module("worker/build/index.js", "esModule", root / "worker" / "build" / "index.js"),
+             Module("worker/build/index_bg.wasm", "wasm", root / "worker" / "build" / "index_bg.wasm")]
+    entry = root / "generated" / "worker-entry.mjs"
+    modules = [Module("generated/worker-entry.mjs", "esModule", entry)] if entry.exists() else []
     return Worker(
         name="ours",
-        modules=(Module("index.js", "esModule", build / "index.js"), Module("index_bg.wasm", "wasm", build / "index_bg.wasm")),
+        modules=tuple(modules + build),
         durable_object="RealtimeSession",
         dashboard_bindings=True,
     )

@@ -85,7 +85,7 @@ def revision_env(paths: Paths) -> dict[str, str]:
 def build_worker(paths: Paths, revision: Revision, log: Path) -> Worker:
     fresh_sources(revision)
     run(["worker-build", "--release"], log, cwd=revision.tree / "worker", env=revision_env(paths))
-    worker = ours_worker(revision.tree / "worker" / "build")
+    worker = ours_worker(revision.tree)
     return replace(worker, name=f"ours@{revision.label}")
 
 

@@ -108,6 +108,7 @@ class Server:
         base.mkdir(parents=True, exist_ok=True)
         directory = Path(tempfile.mkdtemp(prefix=f"{self.worker.name}-", dir=base))
         for module in self.worker.modules:
+            (directory / module.name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(module.path, directory / module.name)
         shutil.copyfile(self.paths.bench / "baselines" / "support" / "kv.js", directory / "kv.js")
         (directory / "do-storage").mkdir()

@@ -1,6 +1,7 @@
 //! One emitter per output kind. Each reads only the checked model and returns file contents; none does I/O.
 
 pub mod docs;
+pub mod entry;
 pub mod examples;
 pub mod mcp;
 pub mod openapi;
@@ -60,6 +61,16 @@ pub fn normalize(path: &str) -> String {
     }
 }
 
+/// A template environment as every emitter uses it: an undefined variable is an error, and block tags
+/// leave no blank lines or indentation behind. Each emitter adds its filters and templates.
+pub fn templates() -> minijinja::Environment<'static> {
+    let mut templates = minijinja::Environment::new();
+    templates.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    templates.set_trim_blocks(true);
+    templates.set_lstrip_blocks(true);
+    templates
+}
+
 /// Every generated file, by root and relative path, in a stable order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Files(pub BTreeMap<(Root, String), String>);
@@ -116,6 +127,7 @@ fn documents(model: &Model, layout: &Layout) -> Files {
         files.add(Root::Generated, rust::RESOURCES_JSON, json(&mcp::resources(server)));
     }
     files.add(Root::Generated, "wrangler.toml", wrangler::render(model, layout));
+    files.add(Root::Generated, entry::FILE, entry::render(model, layout));
     files.add(Root::Generated, ".dev.vars.example", wrangler::dev_vars_example(model, layout));
     for (path, contents) in docs::render(model, layout) {
         files.add(Root::Docs, path, contents);

@@ -8,7 +8,7 @@
 //! `kv_namespaces`, `durable_objects`), which every environment must repeat. `routes` and `workers_dev` are
 //! inheritable too, but each environment states its own so that one never picks up another's custom domains.
 
-use minijinja::{Environment as Templates, Error, ErrorKind, UndefinedBehavior, Value};
+use minijinja::{Environment as Templates, Error, ErrorKind, Value};
 use serde::Serialize;
 
 use super::{Layout, REGENERATE_COMMAND};
@@ -55,10 +55,7 @@ pub fn dev_vars_example(model: &Model, layout: &Layout) -> String {
 }
 
 fn templates() -> Templates<'static> {
-    let mut templates = Templates::new();
-    templates.set_undefined_behavior(UndefinedBehavior::Strict);
-    templates.set_trim_blocks(true);
-    templates.set_lstrip_blocks(true);
+    let mut templates = super::templates();
     templates.set_keep_trailing_newline(true);
     templates.add_filter("toml", toml_value);
     templates.add_filter("comment", |text: String| comment(&text));
@@ -203,7 +200,7 @@ impl Context {
             spec: layout.spec_display_name.clone(),
             command: REGENERATE_COMMAND,
             name: worker.name.clone(),
-            main: layout.from_generated(&format!("{}/build/index.js", worker.crate_dir)),
+            main: super::entry::FILE.to_owned(),
             compatibility_date: worker.compatibility_date.clone(),
             compatibility_flags: worker.compatibility_flags.clone(),
             build: Build {
@@ -398,7 +395,12 @@ routes:
     #[test]
     fn paths_are_relative_to_the_generated_directory() {
         let config = rendered(SPEC);
-        assert_eq!(config["main"].as_str(), Some("../crates/site/build/index.js"));
+        assert_eq!(config["main"].as_str(), Some(super::super::entry::FILE));
+        let model = crate::load::load(SPEC).unwrap_or_else(|d| panic!("{}", d.render("test.yaml")));
+        let layout =
+            Layout { spec_dir_from_generated: "../spec".to_owned(), spec_display_name: "spec/test.yaml".to_owned() };
+        let entry = super::super::entry::render(&model, &layout);
+        assert!(entry.contains("import Entrypoint from \"../crates/site/build/index.js\";"), "{entry}");
         assert_eq!(config["build"]["cwd"].as_str(), Some("../crates/site"));
         assert_eq!(config["build"]["watch_dir"], toml::Value::from(vec!["../crates/site/src", "../spec/test.yaml"]));
         assert_eq!(config["assets"]["directory"].as_str(), Some("../crates/site/public"));

@@ -7,7 +7,7 @@
 mod view;
 
 use crate::emit::Layout;
-use minijinja::{context, AutoEscape, Environment, Output, State, UndefinedBehavior};
+use minijinja::{context, AutoEscape, Environment, Output, State};
 
 use crate::emit::REGENERATE_COMMAND;
 use crate::model::Model;
@@ -44,10 +44,7 @@ pub fn render(model: &Model, layout: &Layout) -> Vec<(String, String)> {
 }
 
 fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_trim_blocks(true);
-    env.set_lstrip_blocks(true);
+    let mut env = super::templates();
     env.set_auto_escape_callback(|name| if name.ends_with(".html.j2") { AutoEscape::Html } else { AutoEscape::None });
     env.set_formatter(formatter);
     env.add_filter("code_spans", code_spans);
