@@ -4,7 +4,7 @@
 //
 // `worker-build` makes the crate's `fetch` a method of an entrypoint class and exports the class wrapped in
 // a Proxy, which resets the Wasm instance after a panic. Through it, every request constructs the class, and
-// the Proxy builds a wrapper for each method it hands out: about a fifth of a small request's CPU time
+// the Proxy builds a wrapper for each method it hands out: about a seventh of a small request's CPU time
 // (bench/README.md). Here the method is called directly with the `env` and `ctx` it reads. Once a panic
 // has marked the instance as broken, requests go through the class again, so the Proxy resets the instance
 // first; if `worker-build` ever stops providing either piece, every request does.
