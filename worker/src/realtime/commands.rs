@@ -106,11 +106,10 @@ enum Change {
 }
 
 fn set_paused(db: &Db, paused: bool) -> Result<Change, StoreError> {
-    if db.paused()? == paused {
+    if !db.set_paused(paused)? {
         let message = if paused { "runs are already paused" } else { "runs are not paused" };
         return Ok(Change::Unchanged { message: message.to_owned() });
     }
-    db.set_paused(paused)?;
     let message = if paused { "paused: new test flows are refused" } else { "resumed: new test flows are accepted" };
     Ok(Change::Applied { message: message.to_owned(), events: Vec::new() })
 }

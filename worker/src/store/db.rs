@@ -46,12 +46,18 @@ const SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at, seq)",
     "CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     // Every broadcast event, so a reconnecting SSE client can be sent what it missed: the row id is the
-    // event's SSE `id`. Only the newest `EVENTS_KEPT` rows are kept.
+    // event's SSE `id`.
     "CREATE TABLE IF NOT EXISTS events (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         name TEXT NOT NULL,
         data TEXT NOT NULL
     )",
+    // Only the newest 1,000 events are kept: enough for a client that lost its connection for a while,
+    // bounded so the table does not grow with the life of the object. A trigger, so that storing a change's
+    // events stays one statement.
+    "CREATE TRIGGER IF NOT EXISTS events_kept AFTER INSERT ON events BEGIN
+        DELETE FROM events WHERE id <= NEW.id - 1000;
+    END",
 ];
 
 /// Changes to tables that already hold data, applied once each, in order; the `state` key
@@ -61,14 +67,11 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE spans ADD COLUMN run_id TEXT",
 ];
 
-/// The `state` key of the paused flag.
+/// The `state` key of the paused flag. Its row is created with the schema, so pausing and resuming are
+/// one `UPDATE` that says whether it changed anything.
 const PAUSED: &str = "paused";
 /// The `state` key counting the applied `MIGRATIONS`.
 const SCHEMA_VERSION: &str = "schema_version";
-/// How many broadcast events are kept for replay: enough for a client that lost its connection for a
-/// while, bounded so the table does not grow with the life of the object.
-const EVENTS_KEPT: i64 = 1000;
-
 /// What the metrics are computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct MetricCounts {
@@ -100,6 +103,7 @@ impl Db {
         for statement in SCHEMA {
             db.execute(statement, Vec::new())?;
         }
+        db.execute("INSERT OR IGNORE INTO state (key, value) VALUES (?, 'false')", vec![PAUSED.into()])?;
         db.migrate()?;
         Ok(db)
     }
@@ -251,8 +255,14 @@ impl Db {
         Ok(self.state_value(PAUSED)?.is_some_and(|value| value == "true"))
     }
 
-    pub fn set_paused(&self, paused: bool) -> worker::Result<()> {
-        self.set_state_value(PAUSED, if paused { "true" } else { "false" })
+    /// Sets the paused flag; false when it already had that value.
+    pub fn set_paused(&self, paused: bool) -> worker::Result<bool> {
+        let value = if paused { "true" } else { "false" };
+        let changed: Vec<IgnoredAny> = self.rows(
+            "UPDATE state SET value = ? WHERE key = ? AND value <> ? RETURNING value",
+            vec![value.into(), PAUSED.into(), value.into()],
+        )?;
+        Ok(!changed.is_empty())
     }
 
     fn state_value(&self, key: &str) -> worker::Result<Option<String>> {
@@ -268,8 +278,8 @@ impl Db {
         Ok(())
     }
 
-    /// Stores broadcast events in one statement, forgets those older than the newest `EVENTS_KEPT`, and
-    /// returns their ids in the order given.
+    /// Stores broadcast events in one statement (which also forgets the oldest beyond the newest 1,000)
+    /// and returns their ids in the order given.
     pub fn append_events(&self, events: &[(&str, &str)]) -> worker::Result<Vec<i64>> {
         if events.is_empty() {
             return Ok(Vec::new());
@@ -281,9 +291,6 @@ impl Db {
         // SQLite does not promise `RETURNING` rows in insertion order, but it inserts the rows in the order
         // listed, each with a higher id than the one before.
         ids.sort_unstable();
-        if let Some(newest) = ids.last() {
-            self.execute("DELETE FROM events WHERE id <= ?", vec![(newest - EVENTS_KEPT).into()])?;
-        }
         Ok(ids)
     }
 
