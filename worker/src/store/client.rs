@@ -17,7 +17,7 @@ use crate::api::bindings::Bindings;
 
 #[wasm_bindgen(inline_js = r#"
 export function askStore(stub, url, body) {
-  return stub.fetch(url, { method: "POST", body: body.slice() }).then((response) =>
+  return stub.fetch(url, { method: "POST", body }).then((response) =>
     response.arrayBuffer().then((bytes) => ({ status: response.status, body: new Uint8Array(bytes) })),
   );
 }
@@ -32,8 +32,9 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn body(this: &StoreAnswer) -> Vec<u8>;
 
-    /// `POST`s `body` to `url` on `stub` and resolves to the `StoreAnswer`. The body is copied: the
-    /// argument is a view into wasm memory, which may move before the runtime reads it.
+    /// `POST`s `body` to `url` on `stub` and resolves to the `StoreAnswer`. `body` is a view into wasm
+    /// memory, which the next allocation may reuse; building the request copies it at once (the Fetch
+    /// standard's "extract a body" copies a `BufferSource`), so no copy of our own is needed.
     #[wasm_bindgen(js_name = askStore, catch)]
     fn ask_store(stub: &DurableObject, url: &str, body: &[u8]) -> Result<js_sys::Promise, JsValue>;
 }

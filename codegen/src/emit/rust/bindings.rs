@@ -40,9 +40,11 @@ pub fn render(model: &Model) -> TokenStream {
     } else {
         quote! {
             let declared = [#(#checks),*];
+            let present = ::codegen_runtime::env::present(&self.env, declared.map(|(name, _)| name));
             declared
                 .into_iter()
-                .map(|(name, kind)| BindingCheck { name, kind, available: self.binding(name).is_some() })
+                .zip(present)
+                .map(|((name, kind), available)| BindingCheck { name, kind, available })
                 .collect()
         }
     };
@@ -104,9 +106,9 @@ pub fn render(model: &Model) -> TokenStream {
 
             #(#accessors)*
 
-            /// Checks every declared binding without using it: whether the runtime provides it at all. (The
-            /// typed accessors above also check a binding's type, which takes several more calls into
-            /// JavaScript each.)
+            /// Checks every declared binding without using it: whether the runtime provides it at all, in
+            /// one call into JavaScript. (The typed accessors above also check a binding's type, which
+            /// takes several more calls each.)
             pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
                 #check_all
             }

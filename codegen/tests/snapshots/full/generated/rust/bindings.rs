@@ -181,9 +181,9 @@ impl Bindings {
         ::core::result::Result::Ok(self.env.secret("WEBHOOK_SECRET")?.to_string())
     }
 
-    /// Checks every declared binding without using it: whether the runtime provides it at all. (The
-    /// typed accessors above also check a binding's type, which takes several more calls into
-    /// JavaScript each.)
+    /// Checks every declared binding without using it: whether the runtime provides it at all, in
+    /// one call into JavaScript. (The typed accessors above also check a binding's type, which
+    /// takes several more calls each.)
     pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
         let declared = [
             ("CACHE", BindingKind::Kv),
@@ -198,12 +198,17 @@ impl Bindings {
             ("API_TOKEN", BindingKind::Secret),
             ("WEBHOOK_SECRET", BindingKind::Secret),
         ];
+        let present = ::codegen_runtime::env::present(
+            &self.env,
+            declared.map(|(name, _)| name),
+        );
         declared
             .into_iter()
-            .map(|(name, kind)| BindingCheck {
+            .zip(present)
+            .map(|((name, kind), available)| BindingCheck {
                 name,
                 kind,
-                available: self.binding(name).is_some(),
+                available,
             })
             .collect()
     }

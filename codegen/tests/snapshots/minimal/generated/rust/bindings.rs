@@ -88,9 +88,9 @@ impl Bindings {
         Environment::DEFAULT
     }
 
-    /// Checks every declared binding without using it: whether the runtime provides it at all. (The
-    /// typed accessors above also check a binding's type, which takes several more calls into
-    /// JavaScript each.)
+    /// Checks every declared binding without using it: whether the runtime provides it at all, in
+    /// one call into JavaScript. (The typed accessors above also check a binding's type, which
+    /// takes several more calls each.)
     pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
         ::std::vec::Vec::new()
     }
