@@ -57,10 +57,8 @@ pub async fn handle<S: Service>(
     execution: ::worker::Context,
 ) -> ::worker::Result<::worker::web_sys::Response> {
     let bindings = Bindings::new(env);
-    let origin = request.headers().get("Origin")?;
-    let url = request.url()?;
+    let ::codegen_runtime::RequestHead { method, url, origin } = request.head()?;
     let segments: ::std::vec::Vec<&str> = url.path().split('/').skip(1).collect();
-    let method = request.method();
     let incoming = Incoming {
         request,
         bindings: &bindings,

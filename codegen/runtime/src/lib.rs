@@ -25,6 +25,6 @@ pub use error::{ApiError, ErrorCode};
 pub use extract::{decode_json, read_json, Format, Query, Validate};
 pub use json::Json;
 pub use outgoing::OutgoingResponse;
-pub use request::IncomingRequest;
+pub use request::{IncomingRequest, RequestHead};
 pub use request_url::RequestUrl;
 pub use respond::{json_response, respond, static_response, Redirect};

@@ -2,10 +2,49 @@
 
 use std::cell::OnceCell;
 
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use worker::{web_sys, Headers, Method};
 
 use crate::RequestUrl;
+
+#[wasm_bindgen(inline_js = r#"
+export function requestHead(request) {
+  const origin = request.headers.get("Origin");
+  return origin === null ? `${request.method} ${request.url}` : `${request.method} ${request.url}\n${origin}`;
+}
+"#)]
+extern "C" {
+    /// The request's method, URL and `Origin` header as one text: `METHOD URL`, then a line break and the
+    /// origin if the request has one. (A method has no space; a serialized URL has no space or line break;
+    /// a header value has no line break.)
+    #[wasm_bindgen(js_name = requestHead, catch)]
+    fn request_head(request: &web_sys::Request) -> Result<String, JsValue>;
+}
+
+/// What every request is routed and answered by: read in one call into JavaScript, where reading the
+/// method, the headers, the `Origin` header and the URL one by one took four calls and three strings
+/// copied into wasm, on every request.
+#[derive(Debug)]
+pub struct RequestHead {
+    pub method: Method,
+    pub url: RequestUrl,
+    /// The `Origin` header, if any (CORS answers depend on it).
+    pub origin: Option<String>,
+}
+
+impl RequestHead {
+    fn parse(text: &str) -> worker::Result<Self> {
+        let malformed = || worker::Error::RustError(format!("unexpected request head from the runtime: {text:?}"));
+        let (method, rest) = text.split_once(' ').ok_or_else(malformed)?;
+        let (url, origin) = match rest.split_once('\n') {
+            Some((url, origin)) => (url, Some(origin.to_owned())),
+            None => (rest, None),
+        };
+        Ok(Self { method: Method::from(method.to_owned()), url: RequestUrl::new(url.to_owned())?, origin })
+    }
+}
 
 /// The request the runtime handed to the worker.
 ///
@@ -16,21 +55,29 @@ use crate::RequestUrl;
 /// that ask for it (`worker()`) and for requests passed on (`into_worker()`).
 pub struct IncomingRequest {
     raw: web_sys::Request,
-    method: Method,
-    headers: Headers,
+    method: OnceCell<Method>,
+    headers: OnceCell<Headers>,
     converted: OnceCell<worker::Request>,
 }
 
 impl IncomingRequest {
+    /// The method, URL and origin, read from the runtime in one call; dispatch reads them once per request.
+    pub fn head(&self) -> worker::Result<RequestHead> {
+        let head = RequestHead::parse(&request_head(&self.raw)?)?;
+        let _ = self.method.set(head.method.clone());
+        Ok(head)
+    }
+
     pub fn method(&self) -> Method {
-        self.method.clone()
+        self.method.get_or_init(|| self.raw.method().into()).clone()
     }
 
+    /// The headers, fetched from the runtime on first use.
     pub fn headers(&self) -> &Headers {
-        &self.headers
+        self.headers.get_or_init(|| Headers(self.raw.headers()))
     }
 
-    /// The URL; each call reads it from the runtime again, so read it once per request.
+    /// The URL; each call reads it from the runtime again (dispatch has it from [`Self::head`]).
     pub fn url(&self) -> worker::Result<RequestUrl> {
         RequestUrl::new(self.raw.url())
     }
@@ -62,16 +109,19 @@ impl IncomingRequest {
 
 impl From<web_sys::Request> for IncomingRequest {
     fn from(raw: web_sys::Request) -> Self {
-        let (method, headers) = (raw.method().into(), Headers(raw.headers()));
-        Self { raw, method, headers, converted: OnceCell::new() }
+        Self { raw, method: OnceCell::new(), headers: OnceCell::new(), converted: OnceCell::new() }
     }
 }
 
 /// For workers whose entry point already made a `worker::Request` (`#[worker::event(fetch)]`).
 impl From<worker::Request> for IncomingRequest {
     fn from(request: worker::Request) -> Self {
-        let (raw, method, headers) = (same_request(request.inner()), request.method(), request.headers().clone());
-        Self { raw, method, headers, converted: OnceCell::from(request) }
+        Self {
+            raw: same_request(request.inner()),
+            method: OnceCell::from(request.method()),
+            headers: OnceCell::from(request.headers().clone()),
+            converted: OnceCell::from(request),
+        }
     }
 }
 
@@ -79,4 +129,35 @@ impl From<worker::Request> for IncomingRequest {
 /// `Request.clone()`, which copies the request and tees its body.)
 fn same_request(request: &web_sys::Request) -> web_sys::Request {
     Clone::clone(request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RequestHead;
+    use worker::Method;
+
+    #[test]
+    fn a_head_without_an_origin_is_the_method_and_the_url() {
+        let head = RequestHead::parse("GET https://example.com/api/health?x=1").unwrap();
+        assert_eq!(
+            (head.method, head.url.path(), head.url.query(), head.origin),
+            (Method::Get, "/api/health", Some("x=1"), None)
+        );
+    }
+
+    #[test]
+    fn an_origin_follows_a_line_break_and_may_be_empty() {
+        let head = RequestHead::parse("OPTIONS http://localhost:8787/mcp\nhttps://chatgpt.com").unwrap();
+        assert_eq!(
+            (head.method, head.url.path(), head.origin.as_deref()),
+            (Method::Options, "/mcp", Some("https://chatgpt.com"))
+        );
+        assert_eq!(RequestHead::parse("POST http://h/\n").unwrap().origin.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_head_without_a_url_is_an_error_that_shows_it() {
+        let error = RequestHead::parse("GET").unwrap_err().to_string();
+        assert!(error.contains("\"GET\""), "{error}");
+    }
 }
