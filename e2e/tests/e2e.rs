@@ -103,6 +103,7 @@ const STEPS: &[(&str, Step)] = &[
     ("cancel_run stops a run in the middle of a step", cancel_run_stops_a_run_mid_step),
     ("blocked test-flow endpoints are refused", blocked_test_flow_endpoints_are_refused),
     ("the event stream resumes after Last-Event-ID", event_stream_resumes_after_last_event_id),
+    ("replay keeps the newest 1,000 events", replay_keeps_the_newest_thousand_events),
     ("the callback refuses another issuer (RFC 9207)", callback_refuses_another_issuer),
     ("MCP Python SDK drives every tool", mcp_python_sdk_drives_every_tool),
     ("MCP Inspector CLI lists, calls and reads", mcp_inspector_lists_calls_and_reads),
@@ -1522,6 +1523,53 @@ fn blocked_test_flow_endpoints_are_refused(context: &Context) -> CheckResult {
 
 /// A client that reconnects with `Last-Event-ID` first gets the stored events after that id, in order and
 /// exactly as they were sent live; an id that is no id is refused.
+/// The Durable Object keeps the newest 1,000 broadcast events for replay (a trigger deletes older ones as
+/// each is stored): after more than that many, a client resuming from id 0 is sent exactly the newest
+/// 1,000, in order, ending with the newest.
+fn replay_keeps_the_newest_thousand_events(context: &Context) -> CheckResult {
+    const KEPT: i64 = 1000;
+    let probe = context.probe()?;
+    let url = probe.url("/events");
+    let live = EventLog::open(&url, None, Duration::from_secs(120)).unwrap_or_else(|problem| panic!("{problem}"));
+    // Each applied pause or resume broadcasts three events (control, log, span); the first pause applies
+    // nothing if runs are paused already. It ends resumed, as the other steps leave the dashboard.
+    let resumes = KEPT / 6 + 2;
+    for toggle in 0..2 * resumes {
+        let action = if toggle % 2 == 0 { "pause" } else { "resume" };
+        apply_control(&probe, &format!("{action} to fill the event log"), action)?;
+    }
+    // The last resume's span is the newest event.
+    let deadline = Instant::now() + REALTIME_TIMEOUT;
+    let newest = loop {
+        let spans: Vec<_> = live.received().into_iter().filter(is_resume_span).collect();
+        if spans.len() as i64 >= resumes {
+            break spans.last().and_then(|span| span.id()).unwrap_or_else(|| panic!("a span without an id"));
+        }
+        assert!(Instant::now() < deadline, "{} of {resumes} control.resume spans arrived on {url}", spans.len());
+        std::thread::sleep(Duration::from_millis(50));
+    };
+
+    let replay = EventLog::open(&url, Some(0), Duration::from_secs(20)).unwrap_or_else(|problem| panic!("{problem}"));
+    replay
+        .wait_for(REALTIME_TIMEOUT, |item| item.id() == Some(newest))
+        .unwrap_or_else(|| panic!("the replay from id 0 never reached the newest event, {newest}"));
+    let ids: Vec<i64> = replay.received().iter().filter_map(|item| item.id()).take_while(|id| *id <= newest).collect();
+    let expected: Vec<i64> = (newest - KEPT + 1..=newest).collect();
+    assert!(
+        ids == expected,
+        "replayed {} events, ids {:?}…{:?}; expected the {KEPT} ids {}..={newest}",
+        ids.len(),
+        ids.first(),
+        ids.last(),
+        newest - KEPT + 1
+    );
+    Ok(())
+}
+
+fn is_resume_span(item: &e2e::checks::event_log::Received) -> bool {
+    item.name() == Some("span") && item.json().is_some_and(|span| span["name"] == "control.resume")
+}
+
 fn event_stream_resumes_after_last_event_id(context: &Context) -> CheckResult {
     let probe = context.probe()?;
     let url = probe.url("/events");
