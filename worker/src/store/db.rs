@@ -67,11 +67,11 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE spans ADD COLUMN run_id TEXT",
 ];
 
-/// The `state` key of the paused flag. Its row is created with the schema, so pausing and resuming are
-/// one `UPDATE` that says whether it changed anything.
+/// The `state` key of the paused flag.
 const PAUSED: &str = "paused";
 /// The `state` key counting the applied `MIGRATIONS`.
 const SCHEMA_VERSION: &str = "schema_version";
+
 /// What the metrics are computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct MetricCounts {
@@ -103,7 +103,6 @@ impl Db {
         for statement in SCHEMA {
             db.execute(statement, Vec::new())?;
         }
-        db.execute("INSERT OR IGNORE INTO state (key, value) VALUES (?, 'false')", vec![PAUSED.into()])?;
         db.migrate()?;
         Ok(db)
     }
@@ -255,14 +254,8 @@ impl Db {
         Ok(self.state_value(PAUSED)?.is_some_and(|value| value == "true"))
     }
 
-    /// Sets the paused flag; false when it already had that value.
-    pub fn set_paused(&self, paused: bool) -> worker::Result<bool> {
-        let value = if paused { "true" } else { "false" };
-        let changed: Vec<IgnoredAny> = self.rows(
-            "UPDATE state SET value = ? WHERE key = ? AND value <> ? RETURNING value",
-            vec![value.into(), PAUSED.into(), value.into()],
-        )?;
-        Ok(!changed.is_empty())
+    pub fn set_paused(&self, paused: bool) -> worker::Result<()> {
+        self.set_state_value(PAUSED, if paused { "true" } else { "false" })
     }
 
     fn state_value(&self, key: &str) -> worker::Result<Option<String>> {
