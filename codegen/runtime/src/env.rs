@@ -16,7 +16,8 @@ extern "C" {
     fn bindings_present(env: &JsValue, names: &str, present: &mut [u8]);
 }
 
-/// Which of `names` the environment provides, one flag per name, in order.
+/// Which of `names` the environment provides, one flag per name, in order. (Names cross joined by commas;
+/// the spec's binding names are letters, digits and underscores.)
 ///
 /// `/api/health` checks every declared binding on each request. Asking for each binding from Rust took
 /// three calls into JavaScript per binding (make the name a JavaScript string, look it up, test for
