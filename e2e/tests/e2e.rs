@@ -1521,8 +1521,6 @@ fn blocked_test_flow_endpoints_are_refused(context: &Context) -> CheckResult {
     outcome
 }
 
-/// A client that reconnects with `Last-Event-ID` first gets the stored events after that id, in order and
-/// exactly as they were sent live; an id that is no id is refused.
 /// The Durable Object keeps the newest 1,000 broadcast events for replay (a trigger deletes older ones as
 /// each is stored): after more than that many, a client resuming from id 0 is sent exactly the newest
 /// 1,000, in order, ending with the newest.
@@ -1532,7 +1530,7 @@ fn replay_keeps_the_newest_thousand_events(context: &Context) -> CheckResult {
     let url = probe.url("/events");
     let live = EventLog::open(&url, None, Duration::from_secs(120)).unwrap_or_else(|problem| panic!("{problem}"));
     // Each applied pause or resume broadcasts three events (control, log, span); the first pause applies
-    // nothing if runs are paused already. It ends resumed, as the other steps leave the dashboard.
+    // nothing if runs are paused already. It ends resumed, so later steps can start test flows.
     let resumes = KEPT / 6 + 2;
     for toggle in 0..2 * resumes {
         let action = if toggle % 2 == 0 { "pause" } else { "resume" };
@@ -1570,6 +1568,8 @@ fn is_resume_span(item: &e2e::checks::event_log::Received) -> bool {
     item.name() == Some("span") && item.json().is_some_and(|span| span["name"] == "control.resume")
 }
 
+/// A client that reconnects with `Last-Event-ID` first gets the stored events after that id, in order and
+/// exactly as they were sent live; an id that is no id is refused.
 fn event_stream_resumes_after_last_event_id(context: &Context) -> CheckResult {
     let probe = context.probe()?;
     let url = probe.url("/events");
