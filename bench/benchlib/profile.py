@@ -30,7 +30,8 @@ FULL = Profile(
     rounds=5,
     load_seconds=3,
     # At c=32 the store routes of both workers stall now and then (p99 near 100 ms against a p50 near
-    # 10 ms); in 2 s a round held too few stalls for its p99 to repeat (session 9's ranges, up to 0.37-2.59).
+    # 10 ms), and a round's p99 depends on how many stalls it caught: session 9's 2 s gave ranges up to
+    # 0.37-2.59. 4 s did not narrow them much (session 10: logs at c=32, 0.99-3.43).
     latency_seconds=4,
     warmup_seconds=1,
     concurrencies=(1, 32),
