@@ -145,10 +145,9 @@ impl Bindings {
             ("ENVIRONMENT", BindingKind::Var),
             ("OPENAI_CLIENT_SECRET", BindingKind::Secret),
         ];
-        let present = ::codegen_runtime::env::present(
-            &self.env,
-            declared.map(|(name, _)| name),
-        );
+        let present = ::codegen_runtime::env::present::<
+            5usize,
+        >(&self.env, "SESSIONS,REALTIME,ASSETS,ENVIRONMENT,OPENAI_CLIENT_SECRET");
         declared
             .into_iter()
             .zip(present)

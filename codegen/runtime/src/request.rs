@@ -77,11 +77,6 @@ impl IncomingRequest {
         self.headers.get_or_init(|| Headers(self.raw.headers()))
     }
 
-    /// The URL; each call reads it from the runtime again (dispatch has it from [`Self::head`]).
-    pub fn url(&self) -> worker::Result<RequestUrl> {
-        RequestUrl::new(self.raw.url())
-    }
-
     /// The body's bytes. A body can be read once; a second read is an error.
     pub async fn bytes(&mut self) -> worker::Result<Vec<u8>> {
         if let Some(request) = self.converted.get_mut() {

@@ -14,6 +14,8 @@ pub fn render(model: &Model) -> TokenStream {
     let environment = environment_enum(model);
     let accessors = accessors(model);
     let checks = binding_checks(model);
+    let joined = binding_names(model).join(",");
+    let count = checks.len();
     let current = match &model.worker.environment_var {
         Some(var) => quote! {
             /// The environment this deployment serves, from the generated environment var; the default
@@ -40,7 +42,7 @@ pub fn render(model: &Model) -> TokenStream {
     } else {
         quote! {
             let declared = [#(#checks),*];
-            let present = ::codegen_runtime::env::present(&self.env, declared.map(|(name, _)| name));
+            let present = ::codegen_runtime::env::present::<#count>(&self.env, #joined);
             declared
                 .into_iter()
                 .zip(present)
@@ -235,13 +237,20 @@ fn accessors(model: &Model) -> Vec<TokenStream> {
 
 /// `(name, kind)` of every declared binding, in the order the health report lists them.
 fn binding_checks(model: &Model) -> Vec<TokenStream> {
+    declared_bindings(model).map(|(name, kind)| quote!((#name, BindingKind::#kind))).collect()
+}
+
+/// The declared binding names, in the order `check_all` lists them.
+fn binding_names(model: &Model) -> Vec<&str> {
+    declared_bindings(model).map(|(name, _)| name.as_str()).collect()
+}
+
+fn declared_bindings(model: &Model) -> impl Iterator<Item = (&String, TokenStream)> {
     let b = &model.bindings;
-    let kinds =
-        b.kv.iter()
-            .map(|kv| (&kv.name, quote!(Kv)))
-            .chain(b.durable_objects.iter().map(|object| (&object.name, quote!(DurableObject))))
-            .chain(b.assets.iter().map(|assets| (&assets.binding, quote!(Assets))))
-            .chain(b.vars.iter().map(|var| (&var.name, quote!(Var))))
-            .chain(b.secrets.iter().map(|secret| (&secret.name, quote!(Secret))));
-    kinds.map(|(name, kind)| quote!((#name, BindingKind::#kind))).collect()
+    b.kv.iter()
+        .map(|kv| (&kv.name, quote!(Kv)))
+        .chain(b.durable_objects.iter().map(|object| (&object.name, quote!(DurableObject))))
+        .chain(b.assets.iter().map(|assets| (&assets.binding, quote!(Assets))))
+        .chain(b.vars.iter().map(|var| (&var.name, quote!(Var))))
+        .chain(b.secrets.iter().map(|secret| (&secret.name, quote!(Secret))))
 }

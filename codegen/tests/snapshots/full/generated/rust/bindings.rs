@@ -198,9 +198,11 @@ impl Bindings {
             ("API_TOKEN", BindingKind::Secret),
             ("WEBHOOK_SECRET", BindingKind::Secret),
         ];
-        let present = ::codegen_runtime::env::present(
+        let present = ::codegen_runtime::env::present::<
+            11usize,
+        >(
             &self.env,
-            declared.map(|(name, _)| name),
+            "CACHE,SESSIONS,COUNTER,ROOMS,STATIC,DEPLOYMENT,FEATURE_FLAGS,GREETING,LOG_LEVEL,API_TOKEN,WEBHOOK_SECRET",
         );
         declared
             .into_iter()
