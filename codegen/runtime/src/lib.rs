@@ -8,7 +8,6 @@ pub mod auth;
 mod checks;
 mod cors;
 mod drive;
-pub mod env;
 mod error;
 mod extract;
 mod json;

@@ -14,42 +14,10 @@ pub fn render(model: &Model) -> TokenStream {
     let environment = environment_enum(model);
     let accessors = accessors(model);
     let checks = binding_checks(model);
-    let joined = binding_names(model).join(",");
-    let count = checks.len();
-    let current = match &model.worker.environment_var {
-        Some(var) => quote! {
-            /// The environment this deployment serves, from the generated environment var; the default
-            /// environment when the var is missing or unknown (as in a bare `workerd` run). Signing in
-            /// needs it on every request, so the var is read as a plain string (`Env::var` also checks
-            /// the value's constructor by name, several more calls into JavaScript).
-            pub fn current_environment(&self) -> Environment {
-                self.binding(#var)
-                    .and_then(|value| value.as_string())
-                    .and_then(|name| Environment::from_name(&name))
-                    .unwrap_or(Environment::DEFAULT)
-            }
-        },
-        None => quote! {
-            /// The environment this deployment serves: the spec names no environment var, so the default.
-            pub fn current_environment(&self) -> Environment {
-                Environment::DEFAULT
-            }
-        },
-    };
+    let (current, current_js) = current_environment(model);
+    let (check_all, checks_js) = check_all(&checks, &binding_names(model));
     let shared = SHARED_INSTANCE;
-    let check_all = if checks.is_empty() {
-        quote!(::std::vec::Vec::new())
-    } else {
-        quote! {
-            let declared = [#(#checks),*];
-            let present = ::codegen_runtime::env::present::<#count>(&self.env, #joined);
-            declared
-                .into_iter()
-                .zip(present)
-                .map(|((name, kind), available)| BindingCheck { name, kind, available })
-                .collect()
-        }
-    };
+    let js_functions = js_functions(current_js.into_iter().chain(checks_js));
     quote! {
         //! Bindings and environments declared in the spec. Handlers use these accessors instead of string
         //! names, so a renamed binding is a compile error rather than a runtime surprise.
@@ -108,21 +76,140 @@ pub fn render(model: &Model) -> TokenStream {
 
             #(#accessors)*
 
-            /// Checks every declared binding without using it: whether the runtime provides it at all, in
-            /// one call into JavaScript. (The typed accessors above also check a binding's type, which
-            /// takes several more calls each.)
+            /// Checks every declared binding without using it: whether the runtime provides it at all.
+            /// (The typed accessors above also check a binding's type, which takes several more calls
+            /// into JavaScript each.)
             pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
                 #check_all
             }
+        }
 
-            /// The binding named `name`, whatever its type; `None` when the environment has none.
-            fn binding(&self, name: &str) -> ::core::option::Option<::worker::wasm_bindgen::JsValue> {
-                ::worker::js_sys::Reflect::get(&self.env, &::worker::wasm_bindgen::JsValue::from_str(name))
-                    .ok()
-                    .filter(|value| !value.is_undefined())
+        #js_functions
+    }
+}
+
+/// `current_environment`, and the JavaScript function it calls when the spec names an environment var.
+///
+/// Signing in and the health report ask on every request. The JavaScript side compares the var with each
+/// environment name and answers with an index, so no text crosses into wasm.
+fn current_environment(model: &Model) -> (TokenStream, Option<JsFunction>) {
+    let Some(var) = &model.worker.environment_var else {
+        let current = quote! {
+            /// The environment this deployment serves: the spec names no environment var, so the default.
+            pub fn current_environment(&self) -> Environment {
+                Environment::DEFAULT
             }
+        };
+        return (current, None);
+    };
+    let cases: String = model
+        .environments
+        .iter()
+        .enumerate()
+        .map(|(index, environment)| format!("    case {}: return {index};\n", js_string(&environment.name)))
+        .collect();
+    let js = JsFunction {
+        source: format!(
+            "export function currentEnvironmentIndex(env) {{\n  switch (env[{}]) {{\n{cases}    default: return -1;\n  }}\n}}\n",
+            js_string(var)
+        ),
+        declaration: quote! {
+            /// The index in `Environment::ALL` (the spec's order, as here) of the environment var's value;
+            /// -1 for none.
+            #[wasm_bindgen(js_name = currentEnvironmentIndex)]
+            fn current_environment_index(env: &::worker::wasm_bindgen::JsValue) -> i32;
+        },
+    };
+    let current = quote! {
+        /// The environment this deployment serves, from the generated environment var; the default
+        /// environment when the var is missing, not text, or unknown (as in a bare `workerd` run).
+        pub fn current_environment(&self) -> Environment {
+            let index = usize::try_from(current_environment_index(&self.env)).ok();
+            index.and_then(|index| Environment::ALL.get(index).copied()).unwrap_or(Environment::DEFAULT)
+        }
+    };
+    (current, Some(js))
+}
+
+/// Bindings per call into JavaScript: each call answers with one bit per binding in a `u32`.
+const BINDINGS_PER_CALL: usize = 32;
+
+/// The body of `check_all`, and the JavaScript functions it calls: each tests up to 32 declared bindings
+/// for `undefined` and answers with one bit per binding. `/api/health` checks every binding on every
+/// request; asking from Rust took three calls into JavaScript per binding.
+fn check_all(checks: &[TokenStream], names: &[&str]) -> (TokenStream, Vec<JsFunction>) {
+    if checks.is_empty() {
+        return (quote!(::std::vec::Vec::new()), Vec::new());
+    }
+    let js: Vec<JsFunction> = names
+        .chunks(BINDINGS_PER_CALL)
+        .enumerate()
+        .map(|(group, names)| {
+            let tests: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(bit, name)| format!("(env[{}] === undefined ? 0 : 1 << {bit})", js_string(name)))
+                .collect();
+            let js_name = format!("bindingsPresent{group}");
+            let rust_name = format_ident!("bindings_present_{group}");
+            let first = group * BINDINGS_PER_CALL;
+            let doc = format!(" Bit `i` is set when the environment has binding `{first} + i` of `check_all`'s list.");
+            JsFunction {
+                source: format!("export function {js_name}(env) {{\n  return {};\n}}\n", tests.join("\n    | ")),
+                declaration: quote! {
+                    #[doc = #doc]
+                    #[wasm_bindgen(js_name = #js_name)]
+                    fn #rust_name(env: &::worker::wasm_bindgen::JsValue) -> u32;
+                },
+            }
+        })
+        .collect();
+    let calls = (0..js.len()).map(|group| {
+        let function = format_ident!("bindings_present_{group}");
+        quote!(#function(&self.env))
+    });
+    let per_call = BINDINGS_PER_CALL;
+    let body = quote! {
+        let declared = [#(#checks),*];
+        let present = [#(#calls),*];
+        declared
+            .into_iter()
+            .enumerate()
+            .map(|(index, (name, kind))| BindingCheck {
+                name,
+                kind,
+                available: present[index / #per_call] & (1 << (index % #per_call)) != 0,
+            })
+            .collect()
+    };
+    (body, js)
+}
+
+/// A JavaScript function the `Bindings` methods call, and its declaration in Rust.
+struct JsFunction {
+    source: String,
+    declaration: TokenStream,
+}
+
+/// The module of JavaScript functions the `Bindings` methods call (none: no module).
+fn js_functions(functions: impl Iterator<Item = JsFunction>) -> TokenStream {
+    let (sources, declarations): (Vec<String>, Vec<TokenStream>) =
+        functions.map(|function| (function.source, function.declaration)).unzip();
+    if sources.is_empty() {
+        return TokenStream::new();
+    }
+    let module = sources.concat();
+    quote! {
+        #[::worker::wasm_bindgen::prelude::wasm_bindgen(wasm_bindgen = ::worker::wasm_bindgen, inline_js = #module)]
+        extern "C" {
+            #(#declarations)*
         }
     }
+}
+
+/// `text` as a JavaScript string literal (a JSON string is one).
+fn js_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string always serializes")
 }
 
 fn environment_enum(model: &Model) -> TokenStream {
@@ -253,4 +340,29 @@ fn declared_bindings(model: &Model) -> impl Iterator<Item = (&String, TokenStrea
         .chain(b.assets.iter().map(|assets| (&assets.binding, quote!(Assets))))
         .chain(b.vars.iter().map(|var| (&var.name, quote!(Var))))
         .chain(b.secrets.iter().map(|secret| (&secret.name, quote!(Secret))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_call_checks_at_most_32_bindings_one_bit_each() {
+        let names: Vec<String> = (0..33).map(|index| format!("B{index}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let checks: Vec<TokenStream> = names.iter().map(|name| quote!((#name, BindingKind::Var))).collect();
+        let (body, functions) = check_all(&checks, &names);
+
+        let sources: Vec<&str> = functions.iter().map(|function| function.source.as_str()).collect();
+        assert_eq!(sources.len(), 2);
+        assert!(sources[0].starts_with("export function bindingsPresent0(env) {"));
+        assert!(sources[0].contains(r#"(env["B0"] === undefined ? 0 : 1 << 0)"#));
+        assert!(sources[0].contains(r#"(env["B31"] === undefined ? 0 : 1 << 31);"#));
+        assert_eq!(
+            sources[1],
+            "export function bindingsPresent1(env) {\n  return (env[\"B32\"] === undefined ? 0 : 1 << 0);\n}\n"
+        );
+        let body = body.to_string();
+        assert!(body.contains("[bindings_present_0 (& self . env) , bindings_present_1 (& self . env)]"), "{body}");
+    }
 }

@@ -101,13 +101,11 @@ impl Bindings {
     }
 
     /// The environment this deployment serves, from the generated environment var; the default
-    /// environment when the var is missing or unknown (as in a bare `workerd` run). Signing in
-    /// needs it on every request, so the var is read as a plain string (`Env::var` also checks
-    /// the value's constructor by name, several more calls into JavaScript).
+    /// environment when the var is missing, not text, or unknown (as in a bare `workerd` run).
     pub fn current_environment(&self) -> Environment {
-        self.binding("DEPLOYMENT")
-            .and_then(|value| value.as_string())
-            .and_then(|name| Environment::from_name(&name))
+        let index = usize::try_from(current_environment_index(&self.env)).ok();
+        index
+            .and_then(|index| Environment::ALL.get(index).copied())
             .unwrap_or(Environment::DEFAULT)
     }
 
@@ -181,9 +179,9 @@ impl Bindings {
         ::core::result::Result::Ok(self.env.secret("WEBHOOK_SECRET")?.to_string())
     }
 
-    /// Checks every declared binding without using it: whether the runtime provides it at all, in
-    /// one call into JavaScript. (The typed accessors above also check a binding's type, which
-    /// takes several more calls each.)
+    /// Checks every declared binding without using it: whether the runtime provides it at all.
+    /// (The typed accessors above also check a binding's type, which takes several more calls
+    /// into JavaScript each.)
     pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
         let declared = [
             ("CACHE", BindingKind::Kv),
@@ -198,33 +196,29 @@ impl Bindings {
             ("API_TOKEN", BindingKind::Secret),
             ("WEBHOOK_SECRET", BindingKind::Secret),
         ];
-        let present = ::codegen_runtime::env::present::<
-            11usize,
-        >(
-            &self.env,
-            "CACHE,SESSIONS,COUNTER,ROOMS,STATIC,DEPLOYMENT,FEATURE_FLAGS,GREETING,LOG_LEVEL,API_TOKEN,WEBHOOK_SECRET",
-        );
+        let present = [bindings_present_0(&self.env)];
         declared
             .into_iter()
-            .zip(present)
-            .map(|((name, kind), available)| BindingCheck {
+            .enumerate()
+            .map(|(index, (name, kind))| BindingCheck {
                 name,
                 kind,
-                available,
+                available: present[index / 32usize] & (1 << (index % 32usize)) != 0,
             })
             .collect()
     }
+}
 
-    /// The binding named `name`, whatever its type; `None` when the environment has none.
-    fn binding(
-        &self,
-        name: &str,
-    ) -> ::core::option::Option<::worker::wasm_bindgen::JsValue> {
-        ::worker::js_sys::Reflect::get(
-                &self.env,
-                &::worker::wasm_bindgen::JsValue::from_str(name),
-            )
-            .ok()
-            .filter(|value| !value.is_undefined())
-    }
+#[::worker::wasm_bindgen::prelude::wasm_bindgen(
+    wasm_bindgen = ::worker::wasm_bindgen,
+    inline_js = "export function currentEnvironmentIndex(env) {\n  switch (env[\"DEPLOYMENT\"]) {\n    case \"local\": return 0;\n    case \"canary\": return 1;\n    case \"production\": return 2;\n    case \"staging\": return 3;\n    default: return -1;\n  }\n}\nexport function bindingsPresent0(env) {\n  return (env[\"CACHE\"] === undefined ? 0 : 1 << 0)\n    | (env[\"SESSIONS\"] === undefined ? 0 : 1 << 1)\n    | (env[\"COUNTER\"] === undefined ? 0 : 1 << 2)\n    | (env[\"ROOMS\"] === undefined ? 0 : 1 << 3)\n    | (env[\"STATIC\"] === undefined ? 0 : 1 << 4)\n    | (env[\"DEPLOYMENT\"] === undefined ? 0 : 1 << 5)\n    | (env[\"FEATURE_FLAGS\"] === undefined ? 0 : 1 << 6)\n    | (env[\"GREETING\"] === undefined ? 0 : 1 << 7)\n    | (env[\"LOG_LEVEL\"] === undefined ? 0 : 1 << 8)\n    | (env[\"API_TOKEN\"] === undefined ? 0 : 1 << 9)\n    | (env[\"WEBHOOK_SECRET\"] === undefined ? 0 : 1 << 10);\n}\n"
+)]
+extern "C" {
+    /// The index in `Environment::ALL` (the spec's order, as here) of the environment var's value;
+    /// -1 for none.
+    #[wasm_bindgen(js_name = currentEnvironmentIndex)]
+    fn current_environment_index(env: &::worker::wasm_bindgen::JsValue) -> i32;
+    /// Bit `i` is set when the environment has binding `0 + i` of `check_all`'s list.
+    #[wasm_bindgen(js_name = "bindingsPresent0")]
+    fn bindings_present_0(env: &::worker::wasm_bindgen::JsValue) -> u32;
 }

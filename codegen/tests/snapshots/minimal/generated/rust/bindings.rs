@@ -88,23 +88,10 @@ impl Bindings {
         Environment::DEFAULT
     }
 
-    /// Checks every declared binding without using it: whether the runtime provides it at all, in
-    /// one call into JavaScript. (The typed accessors above also check a binding's type, which
-    /// takes several more calls each.)
+    /// Checks every declared binding without using it: whether the runtime provides it at all.
+    /// (The typed accessors above also check a binding's type, which takes several more calls
+    /// into JavaScript each.)
     pub fn check_all(&self) -> ::std::vec::Vec<BindingCheck> {
         ::std::vec::Vec::new()
-    }
-
-    /// The binding named `name`, whatever its type; `None` when the environment has none.
-    fn binding(
-        &self,
-        name: &str,
-    ) -> ::core::option::Option<::worker::wasm_bindgen::JsValue> {
-        ::worker::js_sys::Reflect::get(
-                &self.env,
-                &::worker::wasm_bindgen::JsValue::from_str(name),
-            )
-            .ok()
-            .filter(|value| !value.is_undefined())
     }
 }
