@@ -18,8 +18,7 @@ use std::rc::Rc;
 
 use codegen_runtime::{respond, ApiError, OutgoingResponse, RequestUrl};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
-use worker::wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::JsValue;
 use worker::worker_sys::DurableObjectState;
 use worker::{web_sys, Env, Request, Response, State, WebSocketIncomingMessage};
 
@@ -79,7 +78,8 @@ impl RealtimeSession {
         let answer = match (request.method().as_str(), url.path()) {
             ("POST", "/store") => {
                 let hub = Rc::clone(&self.hub);
-                return respond(async move { serve_store(&hub, &request).await.into_runtime() });
+                let query = url.query().unwrap_or_default().to_owned();
+                return respond(async move { serve_store(&hub, &query).await.into_runtime() });
             }
             (_, path) if path == EVENTS.path => self.subscribe(&Request::from(request)),
             (_, "/mcp") => socket::upgrade(&self.hub.state, &Request::from(request)),
@@ -140,19 +140,13 @@ impl RealtimeSession {
     }
 }
 
-/// Answers one store request and broadcasts what it changed.
-async fn serve_store(hub: &Rc<Hub>, request: &web_sys::Request) -> OutgoingResponse {
-    let request: StoreRequest = match read_body(request).await {
-        Ok(body) => match serde_json::from_slice(&body) {
-            Ok(request) => request,
-            Err(error) => {
-                // Only the worker sends these, from the same types: a mismatch is a bug worth seeing.
-                worker::console_error!("unreadable store request to {STORE_URL}: {error}");
-                return refuse(&StoreError::Internal);
-            }
-        },
+/// Answers the store request that `query` (a store URL's query) carries, and broadcasts what it changed.
+async fn serve_store(hub: &Rc<Hub>, query: &str) -> OutgoingResponse {
+    let request = match StoreRequest::from_query(query) {
+        Ok(request) => request,
         Err(error) => {
-            worker::console_error!("cannot read a store request's body: {error}");
+            // Only the worker sends these, from the same types: a mismatch is a bug worth seeing.
+            worker::console_error!("unreadable store request to {STORE_URL}: {error}");
             return refuse(&StoreError::Internal);
         }
     };
@@ -187,12 +181,6 @@ async fn serve_store(hub: &Rc<Hub>, request: &web_sys::Request) -> OutgoingRespo
             reply::<StartRun>(outcome)
         }
     }
-}
-
-/// The request's body, as bytes: `serde_json` decodes them in one pass.
-async fn read_body(request: &web_sys::Request) -> worker::Result<Vec<u8>> {
-    let bytes = JsFuture::from(request.array_buffer()?).await?;
-    Ok(js_sys::Uint8Array::new(bytes.unchecked_ref()).to_vec())
 }
 
 /// Starts executing a queued run, with a recovery alarm in case the object restarts before it ends.

@@ -1,9 +1,9 @@
 //! The worker's side of the store protocol: one typed call per query.
 //!
-//! Every call is one request to the Durable Object: JSON bytes go in; the answer's status and JSON bytes
-//! come out, and the handler answers with those bytes as they are. One JavaScript function makes the
-//! request and reads the answer, so a call crosses between wasm and JavaScript three times and waits on
-//! one promise. Building the `Request` and reading the `Response` and its `ArrayBuffer` from Rust took a
+//! Every call is one request to the Durable Object: the query's JSON goes in its URL; the answer's status
+//! and JSON bytes come out, and the handler answers with those bytes as they are. One JavaScript function
+//! makes the request and reads the answer, so a call crosses between wasm and JavaScript three times and
+//! waits on one promise. Building the `Request` and reading the `Response` and its `ArrayBuffer` from Rust took a
 //! dozen crossings and two promises (`worker::Request` and `worker::Response` more still).
 
 use codegen_runtime::{ApiError, Json};
@@ -12,12 +12,12 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::DurableObject;
 
-use super::protocol::{StoreError, StoreQuery, StoreRequest, ANSWERED, STORE_URL};
+use super::protocol::{StoreError, StoreQuery, StoreRequest, ANSWERED};
 use crate::api::bindings::Bindings;
 
 #[wasm_bindgen(inline_js = r#"
-export function askStore(stub, url, body) {
-  return stub.fetch(url, { method: "POST", body }).then((response) =>
+export function askStore(stub, url) {
+  return stub.fetch(url, { method: "POST" }).then((response) =>
     response.arrayBuffer().then((bytes) => ({ status: response.status, body: new Uint8Array(bytes) })),
   );
 }
@@ -32,11 +32,9 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn body(this: &StoreAnswer) -> Vec<u8>;
 
-    /// `POST`s `body` to `url` on `stub` and resolves to the `StoreAnswer`. `body` is a view into wasm
-    /// memory, which the next allocation may reuse; building the request copies it at once (the Fetch
-    /// standard's "extract a body" copies a `BufferSource`), so no copy of our own is needed.
+    /// `POST`s to `url` on `stub` and resolves to the `StoreAnswer`.
     #[wasm_bindgen(js_name = askStore, catch)]
-    fn ask_store(stub: &DurableObject, url: &str, body: &[u8]) -> Result<js_sys::Promise, JsValue>;
+    fn ask_store(stub: &DurableObject, url: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// A handle on the shared `RealtimeSession` instance, which holds every record.
@@ -54,8 +52,8 @@ impl Store {
     /// a refusal becomes the matching 404 or 409.
     pub async fn ask<Q: StoreQuery>(&self, query: Q) -> Result<Json<Q::Reply>, ApiError> {
         let message: StoreRequest = query.into();
-        let body = serde_json::to_vec(&message).map_err(internal)?;
-        let answer = ask_store(&self.stub, STORE_URL, &body).map_err(js_error)?;
+        let url = message.to_url().map_err(internal)?;
+        let answer = ask_store(&self.stub, &url).map_err(js_error)?;
         let answer: StoreAnswer = JsFuture::from(answer).await.map_err(js_error)?.unchecked_into();
         let body = answer.body();
         match answer.status() {
