@@ -161,8 +161,8 @@ impl Bindings {
     inline_js = "export function currentEnvironmentIndex(env) {\n  switch (env[\"ENVIRONMENT\"]) {\n    case \"dev\": return 0;\n    case \"production\": return 1;\n    case \"staging\": return 2;\n    default: return -1;\n  }\n}\nexport function bindingsPresent0(env) {\n  return (env[\"SESSIONS\"] === undefined ? 0 : 1 << 0)\n    | (env[\"REALTIME\"] === undefined ? 0 : 1 << 1)\n    | (env[\"ASSETS\"] === undefined ? 0 : 1 << 2)\n    | (env[\"ENVIRONMENT\"] === undefined ? 0 : 1 << 3)\n    | (env[\"OPENAI_CLIENT_SECRET\"] === undefined ? 0 : 1 << 4);\n}\n"
 )]
 extern "C" {
-    /// The index in `Environment::ALL` (the spec's order, as here) of the environment var's value;
-    /// -1 for none.
+    /// The index in `Environment::ALL` of the environment var's value (the cases follow that
+    /// order); -1 when the value is none of them.
     #[wasm_bindgen(js_name = currentEnvironmentIndex)]
     fn current_environment_index(env: &::worker::wasm_bindgen::JsValue) -> i32;
     /// Bit `i` is set when the environment has binding `0 + i` of `check_all`'s list.

@@ -3,8 +3,8 @@
 //! Every call is one request to the Durable Object: the query's JSON goes in its URL; the answer's status
 //! and JSON bytes come out, and the handler answers with those bytes as they are. One JavaScript function
 //! makes the request and reads the answer, so a call crosses between wasm and JavaScript three times and
-//! waits on one promise. Building the `Request` and reading the `Response` and its `ArrayBuffer` from Rust took a
-//! dozen crossings and two promises (`worker::Request` and `worker::Response` more still).
+//! waits on one promise. Building the `Request` and reading the `Response` and its `ArrayBuffer` from Rust
+//! took a dozen crossings and two promises (`worker::Request` and `worker::Response` more still).
 
 use codegen_runtime::{ApiError, Json};
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -114,8 +114,8 @@ fn current_environment(model: &Model) -> (TokenStream, Option<JsFunction>) {
             js_string(var)
         ),
         declaration: quote! {
-            /// The index in `Environment::ALL` (the spec's order, as here) of the environment var's value;
-            /// -1 for none.
+            /// The index in `Environment::ALL` of the environment var's value (the cases follow that
+            /// order); -1 when the value is none of them.
             #[wasm_bindgen(js_name = currentEnvironmentIndex)]
             fn current_environment_index(env: &::worker::wasm_bindgen::JsValue) -> i32;
         },

@@ -214,8 +214,8 @@ impl Bindings {
     inline_js = "export function currentEnvironmentIndex(env) {\n  switch (env[\"DEPLOYMENT\"]) {\n    case \"local\": return 0;\n    case \"canary\": return 1;\n    case \"production\": return 2;\n    case \"staging\": return 3;\n    default: return -1;\n  }\n}\nexport function bindingsPresent0(env) {\n  return (env[\"CACHE\"] === undefined ? 0 : 1 << 0)\n    | (env[\"SESSIONS\"] === undefined ? 0 : 1 << 1)\n    | (env[\"COUNTER\"] === undefined ? 0 : 1 << 2)\n    | (env[\"ROOMS\"] === undefined ? 0 : 1 << 3)\n    | (env[\"STATIC\"] === undefined ? 0 : 1 << 4)\n    | (env[\"DEPLOYMENT\"] === undefined ? 0 : 1 << 5)\n    | (env[\"FEATURE_FLAGS\"] === undefined ? 0 : 1 << 6)\n    | (env[\"GREETING\"] === undefined ? 0 : 1 << 7)\n    | (env[\"LOG_LEVEL\"] === undefined ? 0 : 1 << 8)\n    | (env[\"API_TOKEN\"] === undefined ? 0 : 1 << 9)\n    | (env[\"WEBHOOK_SECRET\"] === undefined ? 0 : 1 << 10);\n}\n"
 )]
 extern "C" {
-    /// The index in `Environment::ALL` (the spec's order, as here) of the environment var's value;
-    /// -1 for none.
+    /// The index in `Environment::ALL` of the environment var's value (the cases follow that
+    /// order); -1 when the value is none of them.
     #[wasm_bindgen(js_name = currentEnvironmentIndex)]
     fn current_environment_index(env: &::worker::wasm_bindgen::JsValue) -> i32;
     /// Bit `i` is set when the environment has binding `0 + i` of `check_all`'s list.
