@@ -46,6 +46,21 @@ def build_ours(paths: Paths, log: Path) -> Worker:
     return ours_worker(paths.tree)
 
 
+def build_ours_with_names(paths: Paths, log: Path) -> Worker:
+    """Ours as `build_ours` makes it, except that the wasm keeps its function names (no `strip`, and
+    wasm-opt run with `-g`), so a CPU profile names Rust functions instead of `wasm-function[N]`. It builds
+    in a target directory of its own, leaving the benchmark's compiled crates as they are; the next
+    `build_ours` writes the benchmark's build back."""
+    wasm_opt = paths.work / "wasm-opt-keeping-names"
+    wasm_opt.parent.mkdir(parents=True, exist_ok=True)
+    wasm_opt.write_text(f'#!/bin/sh\nexec "{os.environ["WASM_OPT_BIN"]}" -g "$@"\n')
+    wasm_opt.chmod(0o755)
+    env = {**cargo_env(paths), "CARGO_TARGET_DIR": str(paths.work / "cargo-with-names"),
+           "CARGO_PROFILE_RELEASE_STRIP": "false", "WASM_OPT_BIN": str(wasm_opt)}
+    run(["worker-build", "--release"], log, cwd=paths.tree / "worker", env=env)
+    return ours_worker(paths.tree)
+
+
 def last_good_ours(paths: Paths) -> Worker | None:
     """The last build of ours that succeeded, if any run has made one."""
     kept = paths.work / "ours-last-good"

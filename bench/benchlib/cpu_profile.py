@@ -7,7 +7,8 @@ every sample, and writes the raw `.cpuprofile` (loadable in Chrome DevTools) und
 
 The profiler slows the worker down, so its req/s is no benchmark. Only shares mean something, and two
 profiles compare per request (`µs/request`) only when taken under the same machine load. Wasm frames show as
-`wasm-function[N]`: the release build keeps no function names.
+`wasm-function[N]`, because the release build keeps no function names; `--names` builds ours with them
+(minutes the first time, in a target directory of its own).
 """
 
 import argparse
@@ -18,7 +19,7 @@ from collections import Counter
 import websocket
 
 from . import snapshot
-from .builds import build_hono, build_ours, floor_worker
+from .builds import build_hono, build_ours, build_ours_with_names, floor_worker
 from .endpoints import ENDPOINTS, FLOOR_ENDPOINT
 from .load import wrk
 from .paths import Paths, repository_root
@@ -82,11 +83,14 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--interval-us", type=int, default=50, help="the sampling interval")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--names", action="store_true", help="build ours keeping the wasm's function names")
     args = parser.parse_args()
 
     endpoints = {e.key: e for e in ENDPOINTS}
     if args.endpoint not in endpoints:
         parser.error(f"no endpoint {args.endpoint!r}; choose one of {', '.join(endpoints)}")
+    if args.names and args.worker != "ours":
+        parser.error("--names applies to ours: the other workers are JavaScript, whose names profiles show")
     if args.worker == "floor" and args.endpoint != FLOOR_ENDPOINT.key:
         parser.error(f"the floor answers only {FLOOR_ENDPOINT.key!r}")
     endpoint = endpoints[args.endpoint]
@@ -97,7 +101,7 @@ def main() -> int:
     snapshot.sync(paths.repo, paths.tree)
     date = compatibility_date(paths.tree / "spec" / "dashboard.yaml")
     if args.worker == "ours":
-        worker = build_ours(paths, log)
+        worker = build_ours_with_names(paths, log) if args.names else build_ours(paths, log)
     elif args.worker == "hono":
         worker = build_hono(paths, log)
     else:
