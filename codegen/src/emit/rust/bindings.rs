@@ -1,4 +1,5 @@
-//! `bindings.rs`: typed accessors for every binding, var and secret, and the deployment environments.
+//! `bindings.rs`: typed accessors for every binding, var and secret, the deployment environments, and the
+//! JavaScript functions through which `check_all` and `current_environment` ask the runtime.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
