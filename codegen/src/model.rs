@@ -151,6 +151,20 @@ pub struct Bindings {
     pub secrets: Vec<Secret>,
 }
 
+impl Bindings {
+    /// Every declared binding as `(name, kind)`, in the order the health report lists them; `kind` is the
+    /// wire name (`kv`, `durable_object`, `assets`, `var`, `secret`).
+    pub fn declared(&self) -> impl Iterator<Item = (&str, &'static str)> {
+        self.kv
+            .iter()
+            .map(|kv| (kv.name.as_str(), "kv"))
+            .chain(self.durable_objects.iter().map(|object| (object.name.as_str(), "durable_object")))
+            .chain(self.assets.iter().map(|assets| (assets.binding.as_str(), "assets")))
+            .chain(self.vars.iter().map(|var| (var.name.as_str(), "var")))
+            .chain(self.secrets.iter().map(|secret| (secret.name.as_str(), "secret")))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct KvBinding {
     pub name: String,

@@ -97,9 +97,10 @@ fn questions(model: &Model) -> Questions {
     let mut environments: Vec<_> =
         model.environments.iter().map(|environment| serde_json::json!({ &var: environment.name })).collect();
     environments.extend([serde_json::json!({}), serde_json::json!({ &var: 1 }), serde_json::json!({ &var: "qa" })]);
-    let names = binding_names(model);
-    let mut binding_sets = vec![serde_json::Value::Object(names.iter().map(|name| (name.clone(), 1.into())).collect())];
-    binding_sets.extend(names.iter().map(|name| serde_json::json!({ name: {} })));
+    let names: Vec<&str> = model.bindings.declared().map(|(name, _)| name).collect();
+    let mut binding_sets =
+        vec![serde_json::Value::Object(names.iter().map(|name| (name.to_string(), 1.into())).collect())];
+    binding_sets.extend(names.iter().map(|name| serde_json::json!({ *name: {} })));
     binding_sets.push(serde_json::json!({ "UNDECLARED": 1 }));
     Questions { environments, binding_sets }
 }
@@ -110,7 +111,7 @@ fn expected_answers(model: &Model) -> Answers {
         Some(_) => (0..count as i64).chain([-1, -1, -1]).map(Some).collect(),
         None => vec![None; count + 3],
     };
-    let names = binding_names(model);
+    let names: Vec<&str> = model.bindings.declared().map(|(name, _)| name).collect();
     assert!(names.len() <= 31, "this test reads only the first group of 32 bindings");
     let bindings = if names.is_empty() {
         vec![None; 2]
@@ -123,16 +124,4 @@ fn expected_answers(model: &Model) -> Answers {
             .collect()
     };
     Answers { environments, bindings }
-}
-
-/// Every declared binding, in `check_all`'s order.
-fn binding_names(model: &Model) -> Vec<String> {
-    let b = &model.bindings;
-    b.kv.iter()
-        .map(|kv| kv.name.clone())
-        .chain(b.durable_objects.iter().map(|object| object.name.clone()))
-        .chain(b.assets.iter().map(|assets| assets.binding.clone()))
-        .chain(b.vars.iter().map(|var| var.name.clone()))
-        .chain(b.secrets.iter().map(|secret| secret.name.clone()))
-        .collect()
 }

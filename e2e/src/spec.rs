@@ -61,14 +61,7 @@ impl Spec {
     /// Every binding health must list, with the kind names of the `BindingKind` enum, in the order the
     /// generated `check_all` reports them.
     pub fn expected_bindings(&self) -> Vec<ExpectedBinding> {
-        let bindings = &self.model.bindings;
-        let named = |name: &str, kind: &'static str| ExpectedBinding { name: name.to_string(), kind };
-        let mut expected: Vec<ExpectedBinding> = bindings.kv.iter().map(|b| named(&b.name, "kv")).collect();
-        expected.extend(bindings.durable_objects.iter().map(|b| named(&b.name, "durable_object")));
-        expected.extend(bindings.assets.iter().map(|b| named(&b.binding, "assets")));
-        expected.extend(bindings.vars.iter().map(|b| named(&b.name, "var")));
-        expected.extend(bindings.secrets.iter().map(|b| named(&b.name, "secret")));
-        expected
+        self.model.bindings.declared().map(|(name, kind)| ExpectedBinding { name: name.to_string(), kind }).collect()
     }
 
     pub fn secret_names(&self) -> Vec<String> {

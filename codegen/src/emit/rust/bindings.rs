@@ -109,7 +109,9 @@ fn current_environment(model: &Model) -> (TokenStream, Option<JsFunction>) {
         .enumerate()
         .map(|(index, environment)| format!("    case {}: return {index};\n", js_string(&environment.name)))
         .collect();
+    let rust_name = format_ident!("current_environment_index");
     let js = JsFunction {
+        rust_name: rust_name.clone(),
         source: format!(
             "export function currentEnvironmentIndex(env) {{\n  switch (env[{}]) {{\n{cases}    default: return -1;\n  }}\n}}\n",
             js_string(var)
@@ -118,14 +120,14 @@ fn current_environment(model: &Model) -> (TokenStream, Option<JsFunction>) {
             /// The index in `Environment::ALL` of the environment var's value (the cases follow that
             /// order); -1 when the value is none of them.
             #[wasm_bindgen(js_name = currentEnvironmentIndex)]
-            fn current_environment_index(env: &::worker::wasm_bindgen::JsValue) -> i32;
+            fn #rust_name(env: &::worker::wasm_bindgen::JsValue) -> i32;
         },
     };
     let current = quote! {
         /// The environment this deployment serves, from the generated environment var; the default
         /// environment when the var is missing, not text, or unknown (as in a bare `workerd` run).
         pub fn current_environment(&self) -> Environment {
-            let index = usize::try_from(current_environment_index(&self.env)).ok();
+            let index = usize::try_from(#rust_name(&self.env)).ok();
             index.and_then(|index| Environment::ALL.get(index).copied()).unwrap_or(Environment::DEFAULT)
         }
     };
@@ -157,6 +159,7 @@ fn check_all(checks: &[TokenStream], names: &[&str]) -> (TokenStream, Vec<JsFunc
             let doc = format!(" Bit `i` is set when the environment has binding `{first} + i` of `check_all`'s list.");
             JsFunction {
                 source: format!("export function {js_name}(env) {{\n  return {};\n}}\n", tests.join("\n    | ")),
+                rust_name: rust_name.clone(),
                 declaration: quote! {
                     #[doc = #doc]
                     #[wasm_bindgen(js_name = #js_name)]
@@ -165,9 +168,9 @@ fn check_all(checks: &[TokenStream], names: &[&str]) -> (TokenStream, Vec<JsFunc
             }
         })
         .collect();
-    let calls = (0..js.len()).map(|group| {
-        let function = format_ident!("bindings_present_{group}");
-        quote!(#function(&self.env))
+    let calls = js.iter().map(|function| {
+        let name = &function.rust_name;
+        quote!(#name(&self.env))
     });
     let per_call = BINDINGS_PER_CALL;
     let body = quote! {
@@ -189,6 +192,7 @@ fn check_all(checks: &[TokenStream], names: &[&str]) -> (TokenStream, Vec<JsFunc
 /// A JavaScript function the `Bindings` methods call, and its declaration in Rust.
 struct JsFunction {
     source: String,
+    rust_name: proc_macro2::Ident,
     declaration: TokenStream,
 }
 
@@ -325,22 +329,19 @@ fn accessors(model: &Model) -> Vec<TokenStream> {
 
 /// `(name, kind)` of every declared binding, in the order the health report lists them.
 fn binding_checks(model: &Model) -> Vec<TokenStream> {
-    declared_bindings(model).map(|(name, kind)| quote!((#name, BindingKind::#kind))).collect()
+    model
+        .bindings
+        .declared()
+        .map(|(name, kind)| {
+            let kind = format_ident!("{}", pascal_case(kind));
+            quote!((#name, BindingKind::#kind))
+        })
+        .collect()
 }
 
 /// The declared binding names, in the order `check_all` lists them.
 fn binding_names(model: &Model) -> Vec<&str> {
-    declared_bindings(model).map(|(name, _)| name.as_str()).collect()
-}
-
-fn declared_bindings(model: &Model) -> impl Iterator<Item = (&String, TokenStream)> {
-    let b = &model.bindings;
-    b.kv.iter()
-        .map(|kv| (&kv.name, quote!(Kv)))
-        .chain(b.durable_objects.iter().map(|object| (&object.name, quote!(DurableObject))))
-        .chain(b.assets.iter().map(|assets| (&assets.binding, quote!(Assets))))
-        .chain(b.vars.iter().map(|var| (&var.name, quote!(Var))))
-        .chain(b.secrets.iter().map(|secret| (&secret.name, quote!(Secret))))
+    model.bindings.declared().map(|(name, _)| name).collect()
 }
 
 #[cfg(test)]
