@@ -25,7 +25,7 @@ pub struct Dashboard;
 
 impl Service for Dashboard {
     async fn get_health(&self, context: &RequestContext<'_>) -> Result<Json<Health>, ApiError> {
-        Ok(health::report(context.bindings).into())
+        Ok(Json::encoded(health::encoded(context.bindings)))
     }
 
     async fn get_logs(&self, context: &RequestContext<'_>, params: GetLogsParams) -> Result<Json<LogPage>, ApiError> {
