@@ -11,7 +11,6 @@ mod jsonrpc;
 mod socket;
 mod sse;
 
-use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::future::ready;
 use std::rc::Rc;
@@ -26,8 +25,8 @@ use crate::api::bindings::Bindings;
 use crate::api::streams::EVENTS;
 use crate::health;
 use crate::store::{
-    Answer, ControlCommand, DashboardEvent, Db, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError,
-    StoreQuery, StoreRequest, ANSWERED, STORE_URL,
+    Answer, AnswerJson, ControlCommand, DashboardEvent, Db, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun,
+    StoreError, StoreQuery, StoreRequest, ANSWERED, STORE_URL,
 };
 use commands::Changed;
 
@@ -79,7 +78,7 @@ impl RealtimeSession {
             ("POST", "/store") => {
                 let hub = Rc::clone(&self.hub);
                 let query = url.query().unwrap_or_default().to_owned();
-                return respond(async move { serve_store(&hub, &query).await.into_runtime() });
+                return respond(async move { serve_store(&hub, &query).await });
             }
             (_, path) if path == EVENTS.path => self.subscribe(&Request::from(request)),
             (_, "/mcp") => socket::upgrade(&self.hub.state, &Request::from(request)),
@@ -141,7 +140,7 @@ impl RealtimeSession {
 }
 
 /// Answers the store request that `query` (a store URL's query) carries, and broadcasts what it changed.
-async fn serve_store(hub: &Rc<Hub>, query: &str) -> OutgoingResponse {
+async fn serve_store(hub: &Rc<Hub>, query: &str) -> worker::Result<web_sys::Response> {
     let request = match StoreRequest::from_query(query) {
         Ok(request) => request,
         Err(error) => {
@@ -251,9 +250,9 @@ impl Hub {
 
 /// The wire answer to query `Q`; naming `Q` makes the compiler check the answer is its reply type (or
 /// JSON made for one). No header is set: the worker reads the status and the body only.
-fn reply<Q: StoreQuery>(outcome: Result<impl Answer<Q::Reply>, StoreError>) -> OutgoingResponse {
+fn reply<Q: StoreQuery>(outcome: Result<impl Answer<Q::Reply>, StoreError>) -> worker::Result<web_sys::Response> {
     match outcome.map(Answer::into_json) {
-        Ok(Ok(json)) => wire(ANSWERED, json),
+        Ok(Ok(json)) => json.into_response(ANSWERED),
         Ok(Err(error)) => {
             worker::console_error!("cannot encode a store answer: {error}");
             refuse(&StoreError::Internal)
@@ -262,13 +261,9 @@ fn reply<Q: StoreQuery>(outcome: Result<impl Answer<Q::Reply>, StoreError>) -> O
     }
 }
 
-fn refuse(error: &StoreError) -> OutgoingResponse {
+fn refuse(error: &StoreError) -> worker::Result<web_sys::Response> {
     match serde_json::to_vec(error) {
-        Ok(json) => wire(error.status(), json),
-        Err(_) => OutgoingResponse::empty(500),
+        Ok(json) => AnswerJson::Encoded(json).into_response(error.status()),
+        Err(_) => OutgoingResponse::empty(500).into_runtime(),
     }
-}
-
-fn wire(status: u16, json: Vec<u8>) -> OutgoingResponse {
-    OutgoingResponse { status, content_type: None, body: Some(Cow::Owned(json)), headers: Vec::new() }
 }

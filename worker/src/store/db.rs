@@ -307,7 +307,8 @@ impl Db {
             )",
             &[PAUSED.into()],
         )?;
-        serde_json::from_str(&text).map_err(|error| worker::Error::RustError(format!("metric counts: {error}")))
+        serde_json::from_str(&String::from(text))
+            .map_err(|error| worker::Error::RustError(format!("metric counts: {error}")))
     }
 
     fn execute(&self, query: &str, bindings: Vec<SqlStorageValue>) -> worker::Result<()> {

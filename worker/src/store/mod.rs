@@ -14,7 +14,7 @@ mod sql;
 
 pub use client::Store;
 pub use db::{Db, MetricCounts, StoredEvent};
-pub use encoded::{Answer, LogPageJson};
+pub use encoded::{Answer, AnswerJson, LogPageJson};
 pub use events::DashboardEvent;
 pub use protocol::{
     ControlCommand, ReadLogs, ReadMetrics, ReadRuns, ReadTraces, StartRun, StoreError, StoreQuery, StoreRequest,

@@ -7,6 +7,7 @@
 //! each store request. Here the runtime's native `JSON.parse` and `JSON.stringify` do that work, and
 //! `serde_json` reads the rows in one pass.
 
+use js_sys::JsString;
 use serde::de::DeserializeOwned;
 use serde::ser::{Error as _, SerializeSeq};
 use serde::{Serialize, Serializer};
@@ -36,7 +37,7 @@ extern "C" {
 
     /// The first column of the first row, text or null.
     #[wasm_bindgen(js_name = sqlText, catch)]
-    fn sql_text(sql: &JsValue, query: &str, args: &str) -> Result<Option<String>, JsValue>;
+    fn sql_text(sql: &JsValue, query: &str, args: &str) -> Result<Option<JsString>, JsValue>;
 }
 
 /// Runs `query` with `args` bound to its `?` placeholders, for its effect.
@@ -50,10 +51,11 @@ pub fn rows<T: DeserializeOwned>(sql: &SqlStorage, query: &str, args: &[SqlStora
     serde_json::from_str(&rows).map_err(|error| worker::Error::RustError(format!("rows of `{query}`: {error}")))
 }
 
-/// Runs `query`, which yields one row whose first column is text, and returns that text as it is. A
-/// document SQLite writes (`json_object`) is one long text: read through [`rows`] it would be escaped by
-/// `JSON.stringify` and unescaped by `serde_json` on the way.
-pub fn text(sql: &SqlStorage, query: &str, args: &[SqlStorageValue]) -> worker::Result<String> {
+/// Runs `query`, which yields one row whose first column is text, and returns that text as it is, still a
+/// JavaScript string: a caller that only passes it on never copies it into wasm. A document SQLite writes
+/// (`json_object`) is one long text: read through [`rows`] it would be escaped by `JSON.stringify` and
+/// unescaped by `serde_json` on the way.
+pub fn text(sql: &SqlStorage, query: &str, args: &[SqlStorageValue]) -> worker::Result<JsString> {
     sql_text(sql.as_ref(), query, &arguments(args)?)?
         .ok_or_else(|| worker::Error::RustError(format!("no text from `{query}`")))
 }
