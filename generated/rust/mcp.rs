@@ -103,7 +103,7 @@ impl<S: Service> Host<'_, S> {
         let body: super::types::ControlRequest = arguments.into_body()?;
         ::codegen_runtime::Validate::validate(&body, "body")?;
         let output = self.service.post_control(&context, body).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `get_health`: `GET /api/health`.
@@ -113,7 +113,7 @@ impl<S: Service> Host<'_, S> {
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
         arguments.none()?;
         let output = self.service.get_health(&self.context).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `get_logs`: `GET /api/logs`.
@@ -140,7 +140,7 @@ impl<S: Service> Host<'_, S> {
             &segments,
         )?;
         let output = self.service.get_logs(&context, params).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `get_metrics`: `GET /api/metrics`.
@@ -161,7 +161,7 @@ impl<S: Service> Host<'_, S> {
 
         arguments.none()?;
         let output = self.service.get_metrics(&context).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `get_runs`: `GET /api/runs`.
@@ -182,7 +182,7 @@ impl<S: Service> Host<'_, S> {
 
         arguments.none()?;
         let output = self.service.get_runs(&context).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `get_traces`: `GET /api/traces`.
@@ -209,7 +209,7 @@ impl<S: Service> Host<'_, S> {
             &segments,
         )?;
         let output = self.service.get_traces(&context, params).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `start_test_flow`: `POST /api/test-flow`.
@@ -231,6 +231,6 @@ impl<S: Service> Host<'_, S> {
         let body: super::types::TestFlowRequest = arguments.into_body()?;
         ::codegen_runtime::Validate::validate(&body, "body")?;
         let output = self.service.post_test_flow(&context, body).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 }

@@ -23,7 +23,19 @@ pub use cors::CorsPolicy;
 pub use error::{ApiError, ErrorCode};
 pub use extract::{decode_json, read_json, Format, Query, Validate};
 pub use json::Json;
-pub use outgoing::OutgoingResponse;
+pub use outgoing::{OutgoingBody, OutgoingResponse};
 pub use request::{IncomingRequest, RequestHead};
 pub use request_url::RequestUrl;
 pub use respond::{json_response, respond, static_response, Redirect};
+
+#[cfg(test)]
+mod tests {
+    /// The output of a future that needs no I/O. (Reading a stream needs the runtime: e2e covers it.)
+    pub fn now<F: std::future::Future>(future: F) -> F::Output {
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match std::pin::pin!(future).poll(&mut context) {
+            std::task::Poll::Ready(output) => output,
+            std::task::Poll::Pending => panic!("the future waited on I/O"),
+        }
+    }
+}

@@ -17,13 +17,20 @@ use worker::web_sys;
 /// `ResponseInit` field by field. Here the headers that depend only on the content type and on the CORS
 /// outcome come from a `Headers` object built once per isolate ([`SharedHeaders`]), and the runtime's
 /// `Response` is made in one call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutgoingResponse {
     pub status: u16,
     pub content_type: Option<&'static str>,
-    pub body: Option<Cow<'static, [u8]>>,
+    pub body: Option<OutgoingBody>,
     /// Appended after the shared headers, in order: `Location`, `Set-Cookie`, `WWW-Authenticate`, ...
     pub headers: Vec<(&'static str, String)>,
+}
+
+/// A response body: bytes this worker made, or a stream it passes on unread.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutgoingBody {
+    Bytes(Cow<'static, [u8]>),
+    Stream(web_sys::ReadableStream),
 }
 
 const JSON: &str = "application/json; charset=utf-8";
@@ -39,8 +46,21 @@ impl OutgoingResponse {
         Self::with_body(status, JSON, Cow::Owned(json))
     }
 
+    /// A `status` answer whose body is `json`, a stream of JSON text passed on as it is.
+    pub fn streamed_json(status: u16, json: web_sys::ReadableStream) -> Self {
+        Self { status, content_type: Some(JSON), body: Some(OutgoingBody::Stream(json)), headers: Vec::new() }
+    }
+
     pub fn with_body(status: u16, content_type: &'static str, body: Cow<'static, [u8]>) -> Self {
-        Self { status, content_type: Some(content_type), body: Some(body), headers: Vec::new() }
+        Self { status, content_type: Some(content_type), body: Some(OutgoingBody::Bytes(body)), headers: Vec::new() }
+    }
+
+    /// The body, when it is bytes this worker made.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Some(OutgoingBody::Bytes(bytes)) => Some(bytes),
+            Some(OutgoingBody::Stream(_)) | None => None,
+        }
     }
 
     /// Appends a header (after the shared ones, so a repeated name such as `Set-Cookie` adds a value).
@@ -70,13 +90,13 @@ impl OutgoingResponse {
                 Entry::Vacant(new) => new.insert(build(&shared.headers())?),
             };
             let response = if self.headers.is_empty() {
-                new_response(self.status, headers, self.body.as_deref())
+                new_response(self.status, headers, self.body.as_ref())
             } else {
                 let headers = web_sys::Headers::new_with_headers(headers)?;
                 for (name, value) in &self.headers {
                     headers.append(name, value)?;
                 }
-                new_response(self.status, &headers, self.body.as_deref())
+                new_response(self.status, &headers, self.body.as_ref())
             };
             response.map_err(worker::Error::from)
         })
@@ -91,9 +111,14 @@ fn build(headers: &[(&'static str, &'static str)]) -> Result<web_sys::Headers, J
     Ok(built)
 }
 
-fn new_response(status: u16, headers: &web_sys::Headers, body: Option<&[u8]>) -> Result<web_sys::Response, JsValue> {
+fn new_response(
+    status: u16,
+    headers: &web_sys::Headers,
+    body: Option<&OutgoingBody>,
+) -> Result<web_sys::Response, JsValue> {
     match body {
-        Some(body) => response_with_body(status, headers, body),
+        Some(OutgoingBody::Bytes(bytes)) => response_with_body(status, headers, bytes),
+        Some(OutgoingBody::Stream(stream)) => response_with_stream(status, headers, stream),
         None => response_without_body(status, headers),
     }
 }
@@ -113,6 +138,14 @@ extern "C" {
     /// JavaScript first, as this did before, cost about an eighth of the call in workerd.)
     #[wasm_bindgen(js_name = responseWithBody, catch)]
     fn response_with_body(status: u16, headers: &web_sys::Headers, body: &[u8]) -> Result<web_sys::Response, JsValue>;
+
+    /// The same, with a stream for a body: the runtime reads it as it sends the response.
+    #[wasm_bindgen(js_name = responseWithBody, catch)]
+    fn response_with_stream(
+        status: u16,
+        headers: &web_sys::Headers,
+        body: &web_sys::ReadableStream,
+    ) -> Result<web_sys::Response, JsValue>;
 
     #[wasm_bindgen(js_name = responseWithoutBody, catch)]
     fn response_without_body(status: u16, headers: &web_sys::Headers) -> Result<web_sys::Response, JsValue>;

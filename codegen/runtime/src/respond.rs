@@ -100,7 +100,7 @@ mod tests {
         let response = static_response("<p>hi</p>", "text/html; charset=utf-8");
         assert_eq!(response.status, 200);
         assert_eq!(response.content_type, Some("text/html; charset=utf-8"));
-        assert_eq!(response.body.as_deref(), Some(&b"<p>hi</p>"[..]));
+        assert_eq!(response.bytes(), Some(&b"<p>hi</p>"[..]));
         assert!(response.headers.is_empty());
     }
 }

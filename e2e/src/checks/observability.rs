@@ -13,10 +13,26 @@ pub const MAX_LOG_LIMIT: u64 = 1000;
 /// Enough pages for a million entries; a server that pages forever fails instead of hanging the check.
 const MAX_LOG_PAGES: usize = 1000;
 
-/// A default page is at most 100 entries, oldest first, with increasing ids.
+/// A default page is at most 100 entries, oldest first, with increasing ids. The worker passes the Durable
+/// Object's answer on as a stream: it must still arrive as JSON with its length announced.
 pub fn logs_page(probe: &mut Probe) -> CheckResult {
     let check = "logs default page";
     let exchange = probe.get(check, "/api/logs")?;
+    let length = exchange.header("content-length");
+    probe.ensure(
+        length == Some(exchange.body.len().to_string()),
+        check,
+        &exchange,
+        format!("Content-Length: {}", exchange.body.len()),
+        format!("Content-Length: {length:?}"),
+    )?;
+    probe.ensure(
+        exchange.media_type().as_deref() == Some("application/json"),
+        check,
+        &exchange,
+        "Content-Type: application/json",
+        format!("Content-Type: {:?}", exchange.header("content-type")),
+    )?;
     let entries = log_entries(probe, check, &exchange)?;
     probe.ensure(
         entries.len() <= 100,

@@ -86,8 +86,8 @@ fn invalid(name: &str, message: impl Into<std::borrow::Cow<'static, str>>) -> Ap
 
 /// A successful tool result: the route's answer as `structuredContent`, and as JSON text for clients that
 /// only read `content`.
-pub fn tool_result<T: Serialize>(output: Json<T>) -> Result<String, ApiError> {
-    let structured = output.into_document()?;
+pub async fn tool_result<T: Serialize>(output: Json<T>) -> Result<String, ApiError> {
+    let structured = output.into_document().await?;
     let text = structured.to_string();
     Ok(json!({
         "content": [{ "type": "text", "text": text }],
@@ -120,6 +120,7 @@ fn argument_location(location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tests::now;
 
     fn arguments(value: Value) -> Arguments {
         Arguments(value.as_object().unwrap().clone())
@@ -169,11 +170,12 @@ mod tests {
 
     #[test]
     fn results_carry_structured_content_and_text() {
-        let result: Value = serde_json::from_str(&tool_result(Json::from(json!({"status": "ok"}))).unwrap()).unwrap();
+        let result: Value =
+            serde_json::from_str(&now(tool_result(Json::from(json!({"status": "ok"})))).unwrap()).unwrap();
         assert_eq!(result["structuredContent"], json!({"status": "ok"}));
         assert_eq!(result["content"][0]["text"], json!(r#"{"status":"ok"}"#));
         assert_eq!(result["isError"], json!(false));
-        let encoded = tool_result(Json::<Value>::encoded(br#"{ "status": "ok" }"#.to_vec())).unwrap();
+        let encoded = now(tool_result(Json::<Value>::encoded(br#"{ "status": "ok" }"#.to_vec()))).unwrap();
         assert_eq!(serde_json::from_str::<Value>(&encoded).unwrap(), result, "JSON made elsewhere, the same result");
         let failed: Value = serde_json::from_str(&tool_error(&ApiError::conflict("runs are paused"))).unwrap();
         assert_eq!(failed, json!({"content": [{"type": "text", "text": "runs are paused"}], "isError": true}));

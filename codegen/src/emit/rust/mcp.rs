@@ -165,7 +165,7 @@ fn tool_method_body(model: &Model, tool: &McpTool) -> TokenStream {
             #authorize
             #input
             let output = self.service.#service_method(#context, #input_arg).await?;
-            ::codegen_runtime::mcp::tool_result(output)
+            ::codegen_runtime::mcp::tool_result(output).await
         }
     }
 }

@@ -75,7 +75,7 @@ impl<S: Service> Host<'_, S> {
         let body: super::types::NewRoom = arguments.into_body()?;
         ::codegen_runtime::Validate::validate(&body, "body")?;
         let output = self.service.create_room(&context, body).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `delete.room`: `DELETE /api/rooms/{room_id}`.
@@ -102,7 +102,7 @@ impl<S: Service> Host<'_, S> {
             &segments,
         )?;
         let output = self.service.delete_room(&context, params).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `health`: `GET /health`.
@@ -112,7 +112,7 @@ impl<S: Service> Host<'_, S> {
     ) -> ::core::result::Result<::std::string::String, ::codegen_runtime::ApiError> {
         arguments.none()?;
         let output = self.service.get_health(&self.context).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 
     /// Tool `message`: `GET /api/rooms/{room_id}/messages/{seq}`.
@@ -140,6 +140,6 @@ impl<S: Service> Host<'_, S> {
             &segments,
         )?;
         let output = self.service.get_message(&context, params).await?;
-        ::codegen_runtime::mcp::tool_result(output)
+        ::codegen_runtime::mcp::tool_result(output).await
     }
 }
