@@ -17,8 +17,9 @@ pub fn report(bindings: &Bindings) -> Health {
 /// Only the timestamp changes from one request to the next: an isolate's bindings and environment are fixed
 /// for its life. So the JSON around the timestamp is encoded once, by serde, and kept; each request checks the
 /// bindings and reads the environment as before and, while they match what the kept JSON says, writes the
-/// timestamp between its two halves. Encoding the report afresh (a dozen small allocations and serde) was
-/// about an eighth of the route's time in the isolate.
+/// timestamp between its two halves. Building and encoding the report afresh (a dozen small allocations,
+/// then serde) took about 3.7 µs of each request's time in the isolate; the route's handler now takes
+/// about 1.2 µs (`bench/profile ours health --names`).
 pub fn encoded(bindings: &Bindings) -> Vec<u8> {
     encoded_at(&bindings.check_all(), bindings.current_environment(), &clock::rfc3339(clock::now()))
 }

@@ -4,7 +4,7 @@
 //! and JSON body come back. An answer's body goes on to the client as the stream it arrived as: the runtime
 //! copies it from the Durable Object's response to the client's, and it never enters JavaScript or wasm. (It
 //! was read into an `ArrayBuffer`, copied into wasm and out again: for a page of 100 log entries, about
-//! 20 KB, that was two copies and a promise per request, and garbage for the collector.) Only a refusal's
+//! 13 KB, that was two copies and a promise per request, and garbage for the collector.) Only a refusal's
 //! body is read here, to turn it into the matching error. Building the `Request` from Rust took a dozen
 //! crossings (`worker::Request` more still); one JavaScript function makes it.
 

@@ -27,8 +27,8 @@ pub enum AnswerJson {
     /// Encoded by serde, in wasm.
     Encoded(Vec<u8>),
     /// Written by SQLite, and never copied into wasm: the runtime encodes the string as the body itself.
-    /// (Bringing a page of 100 log entries, about 20 KB, into wasm only to hand it back cost the Durable
-    /// Object a character-by-character copy and a second copy out.)
+    /// (Bringing a page of 100 log entries, about 13 KB, into wasm only to hand it back cost the Durable
+    /// Object a character-by-character copy in and a second copy out.)
     Written(JsString),
 }
 
