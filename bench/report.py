@@ -253,7 +253,10 @@ def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
              f"concurrency, each {p['load_seconds']} s of wrk (req/s, and the server's CPU time over the run ÷ the "
              f"requests it answered) then {p.get('latency_seconds', '?')} s of oha (p50 and p99, each request's own "
              "latency: wrk corrects its latencies for coordinated omission, which turns one stall into ~1% of the "
-             "samples; its corrected p99 is listed under the absolute numbers), a fresh server per worker per round, "
+             "samples; its corrected p99 is listed under the absolute numbers), "
+             + (f"{p['store_latency_seconds']} s for the store routes at c=32 so that each window spans several of "
+                "V8's major collections (see `bench/benchlib/profile.py`), " if "store_latency_seconds" in p else "")
+             + "a fresh server per worker per round, "
              "the worker order rotating between rounds. Ratios above 1 favour ours for req/s; below 1 favour ours "
              "for p99 and for CPU per request.", "",
              "![runtime ratios](runtime.png)", "", *ratio_table(ratios, throughput["endpoint_requests"]), ""]

@@ -41,6 +41,8 @@ class Endpoint:
     note: str = ""
     # Checks a 200 body beyond its status: None when right, else what is wrong with it.
     check: Callable[[bytes], str | None] | None = None
+    # Answered by the one Durable Object instance, where concurrent requests queue (Profile.latency_window).
+    store: bool = False
 
     def all_headers(self) -> dict[str, str]:
         return dict((ORIGIN, *self.headers))
@@ -85,16 +87,16 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("well-known", "GET", "/.well-known/oauth-protected-resource", 200),
     # A session check in KV, then a full page from the Durable Object: the store holds more than 100 entries
     # before measuring (runtime.seed).
-    Endpoint("logs", "GET", "/api/logs?limit=100", 200, headers=(AUTH,)),
+    Endpoint("logs", "GET", "/api/logs?limit=100", 200, headers=(AUTH,), store=True),
     # A session check, then counters aggregated in the Durable Object's SQLite.
-    Endpoint("metrics", "GET", "/api/metrics", 200, headers=(AUTH,)),
+    Endpoint("metrics", "GET", "/api/metrics", 200, headers=(AUTH,), store=True),
     # Pausing while paused: after the first request this is a session check, body validation and a store
     # read, every time.
-    Endpoint("control", "POST", "/api/control", 200, body='{"action":"pause"}', headers=(JSON, AUTH)),
+    Endpoint("control", "POST", "/api/control", 200, body='{"action":"pause"}', headers=(JSON, AUTH), store=True),
     # An MCP tool call on an open session (KV_SEED): the MCP session check, then what the metrics row does
     # (its scope check included), answered with JSON, not an event stream.
     Endpoint("mcp-call", "POST", "/mcp", 200, body=mcp_call("get_metrics"), headers=MCP_HEADERS,
-             note="tools/call get_metrics", check=tool_result),
+             note="tools/call get_metrics", check=tool_result, store=True),
     # A scoped route without credentials: the challenge, without touching KV or the Durable Object.
     Endpoint("unauthorized", "GET", "/api/logs?limit=100", 401),
     Endpoint("not-found", "GET", "/no/such/route", 404),

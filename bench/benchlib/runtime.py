@@ -57,7 +57,7 @@ def measure_worker(paths: Paths, worker: Worker, date: str, profile: Profile, ro
         for endpoint in measured:
             for connections in profile.concurrencies:
                 result = measure(paths, server.port, endpoint, connections, profile.load_seconds,
-                                 profile.latency_seconds, server.process.pid)
+                                 profile.latency_window(endpoint, connections), server.process.pid)
                 rows.append({"round": round_index, "worker": worker.name, "endpoint": endpoint.key,
                              "connections": connections, **result.as_dict()})
     return rows, skipped
