@@ -17,8 +17,8 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// A generation is one burst of allocation that ends with the process. By default mimalloc returns memory
 /// that has been free for a second to the kernel, which must zero it again when it is next used: at 5,000
-/// routes that was about a fifth of the wall time, and the reason generation time grew faster than the
-/// spec (the 1,000-route run ends before a second passes). Freed memory is kept for reuse instead.
+/// routes that was about a fifth of the wall time, and most of why generation time grew faster than the
+/// spec (a 1,000-route run ends before a second passes). Freed memory is kept for reuse instead.
 fn keep_freed_memory() {
     // SAFETY: an option setter with a valid option and value, called before any other thread exists
     // (mimalloc's option setters are not thread safe).

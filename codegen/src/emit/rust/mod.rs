@@ -91,8 +91,9 @@ fn module_root(modules: &[&str]) -> TokenStream {
 ///
 /// Items are parsed and printed one at a time, so only one item's syntax tree exists at once. With whole
 /// files' trees, generating 5,000 routes peaked near 600 MB resident against about 500 MB item by item, and
-/// memory the process touches for the first time costs the kernel's zeroing, which grew faster than the
-/// spec. prettyplease prints each item on lines of its own, so the text is the same either way.
+/// every page the process touches for the first time is one the kernel must zero (`perf`: its
+/// `clear_page` was the largest single cost at 5,000 routes). prettyplease prints each item on lines of its
+/// own, so the text is the same either way.
 fn format(tokens: TokenStream) -> String {
     let print_items = |input: ParseStream| -> syn::Result<String> {
         let mut text = prettyplease::unparse(&file(input.call(syn::Attribute::parse_inner)?, Vec::new()));
