@@ -248,7 +248,7 @@ def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
         return []
     p = results["profile"]
     lines = ["## Runtime in workerd", "",
-             f"Each worker alone in `workerd serve` (compatibility date {results['compatibility_date']}), server "
+             f"Each worker in its own `workerd serve` (compatibility date {results['compatibility_date']}), server "
              f"pinned to one core and the load generator to the other; {p['rounds']} rounds per endpoint and "
              f"concurrency, each {p['load_seconds']} s of wrk (req/s, and the server's CPU time over the run ÷ the "
              f"requests it answered) then {p.get('latency_seconds', '?')} s of oha (p50 and p99, each request's own "
@@ -256,8 +256,11 @@ def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
              "samples; its corrected p99 is listed under the absolute numbers), "
              + (f"{p['store_latency_seconds']} s for the store routes at c=32 so that each window spans several of "
                 "V8's major collections (see `bench/benchlib/profile.py`), " if "store_latency_seconds" in p else "")
-             + "a fresh server per worker per round, "
-             "the worker order rotating between rounds. Ratios above 1 favour ours for req/s; below 1 favour ours "
+             + ("fresh servers every round, each endpoint and concurrency measured on every worker back to back "
+                "(the others idle), the order rotating from one measurement to the next. "
+                if throughput.get("order") == "back to back" else
+                "a fresh server per worker per round, the worker order rotating between rounds. ")
+             + "Ratios above 1 favour ours for req/s; below 1 favour ours "
              "for p99 and for CPU per request.", "",
              "![runtime ratios](runtime.png)", "", *ratio_table(ratios, throughput["endpoint_requests"]), ""]
     for worker, skipped in throughput.get("skipped", {}).items():

@@ -4,7 +4,7 @@ measured rather than remembered.
 
 Each revision is exported with `git archive` under `target/bench/revs/` (`worktree` means the working tree, as
 `bench/run` snapshots it) and built there like `bench/run` builds it. The runtime part runs ours at every
-revision and the floor, one server at a time, round by round with the order rotating; the generator part
+revision and the floor as `bench/run` does (each measurement on every worker back to back); the generator part
 times `codegen generate` (wall and CPU) and `cargo check` of the generated code with each revision's own
 generator, runtime crate and profiles.
 
@@ -110,13 +110,7 @@ def compare_runtime(paths: Paths, revisions: list[Revision], args, say) -> dict:
     endpoints = tuple(e for e in ENDPOINTS if e.key in args.endpoints.split(","))
     profile = replace(FULL, rounds=args.rounds, load_seconds=args.seconds,
                       concurrencies=tuple(int(c) for c in args.concurrency.split(",")))
-    rows = []
-    for round_index in range(profile.rounds):
-        shift = round_index % len(workers)
-        for worker in workers[shift:] + workers[:shift]:
-            say(f"round {round_index + 1}/{profile.rounds}: {worker.name}")
-            measured = endpoints if worker.dashboard_bindings else (runtime.FLOOR_ENDPOINT,)
-            rows += runtime.measure_worker(paths, worker, date, profile, round_index, measured)[0]
+    rows = runtime.measure_rounds(paths, workers, date, profile, say, endpoints)[0]
     cold = runtime.cold_start(paths, workers, date, args.cold_starts, say) if args.cold_starts else {}
     sizes = {w.name: {m.name: m.path.stat().st_size / 1024 for m in w.modules} for w in workers}
     return {"rows": rows, "cold_start": cold, "sizes_kib": sizes, "endpoints": [e.key for e in endpoints],

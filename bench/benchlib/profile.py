@@ -9,7 +9,8 @@ from .endpoints import Endpoint
 @dataclass(frozen=True)
 class Profile:
     name: str
-    # Runtime: each round starts every worker afresh, so per-round ratios compare runs minutes apart at most.
+    # Runtime: each round starts every worker afresh and measures each endpoint on every worker back to back,
+    # so a per-round ratio compares runs seconds apart (see runtime.measure_rounds).
     rounds: int
     load_seconds: int  # wrk: req/s and CPU per request
     latency_seconds: int  # oha, after wrk at the same concurrency: the latency percentiles

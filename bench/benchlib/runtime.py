@@ -1,6 +1,7 @@
-"""Throughput, latency and cold start of the three workers in workerd, one worker at a time."""
+"""Throughput, latency and cold start of the three workers in workerd, each under load alone."""
 
 import json
+from contextlib import ExitStack
 
 from .builds import Worker
 from .endpoints import AUTH, ENDPOINTS, FLOOR_ENDPOINT, JSON, ORIGIN, Endpoint
@@ -16,8 +17,9 @@ SEED_ENTRIES = 120
 WARMUP_CONNECTIONS = 8
 
 
-def endpoints_for(worker: Worker) -> tuple[Endpoint, ...]:
-    return ENDPOINTS if worker.dashboard_bindings else (FLOOR_ENDPOINT,)
+def endpoints_for(worker: Worker, endpoints: tuple[Endpoint, ...]) -> tuple[Endpoint, ...]:
+    """What `worker` is measured on, of `endpoints`: the floor answers every path alike, so only health."""
+    return endpoints if worker.dashboard_bindings else (FLOOR_ENDPOINT,)
 
 
 def seed(server: Server) -> None:
@@ -41,41 +43,58 @@ def wrong_statuses(server: Server, endpoints: tuple[Endpoint, ...]) -> dict[str,
     return wrong
 
 
-def measure_worker(paths: Paths, worker: Worker, date: str, profile: Profile, round_index: int,
-                   endpoints: tuple[Endpoint, ...] | None = None) -> tuple[list, dict]:
-    """One round for one worker: fresh server, seed, check, warm up, then every endpoint (all it serves
-    unless given) at every concurrency. Returns the measurement rows and the endpoints skipped, with why."""
-    rows = []
-    with Server(paths, worker, date) as server:
-        endpoints = endpoints or endpoints_for(worker)
-        if worker.dashboard_bindings:
-            seed(server)
-        skipped = wrong_statuses(server, endpoints)
-        measured = [e for e in endpoints if e.key not in skipped]
-        for endpoint in measured:
-            wrk(paths, server.port, endpoint, WARMUP_CONNECTIONS, profile.warmup_seconds)
-        for endpoint in measured:
-            for connections in profile.concurrencies:
-                result = measure(paths, server.port, endpoint, connections, profile.load_seconds,
-                                 profile.latency_window(endpoint, connections), server.process.pid)
-                rows.append({"round": round_index, "worker": worker.name, "endpoint": endpoint.key,
-                             "connections": connections, **result.as_dict()})
+def prepare(server: Server, endpoints: tuple[Endpoint, ...],
+            profile: Profile) -> tuple[tuple[Endpoint, ...], dict[str, str]]:
+    """Seeds a fresh server's store, checks its answers and warms it up. Returns the endpoints it answers as
+    expected, and those it does not, with what it answered."""
+    if server.worker.dashboard_bindings:
+        seed(server)
+    skipped = wrong_statuses(server, endpoints)
+    measured = tuple(e for e in endpoints if e.key not in skipped)
+    for endpoint in measured:
+        wrk(server.paths, server.port, endpoint, WARMUP_CONNECTIONS, profile.warmup_seconds)
+    return measured, skipped
+
+
+def measure_rounds(paths: Paths, workers: list[Worker], date: str, profile: Profile, say,
+                   endpoints: tuple[Endpoint, ...] = ENDPOINTS) -> tuple[list, dict]:
+    """Every round starts every worker afresh, then measures each endpoint and concurrency on every worker
+    that serves it, one worker right after another (the others idle), the order rotating from one
+    measurement to the next. Returns the measurement rows and the endpoints skipped per worker, with why.
+
+    Back to back, because this machine drifts: in 14 pairs of 3 s wrk runs of health at c=32 (session 14),
+    ours went from about 10,000 req/s to 14,000 and the floor from 10,000 to 19,000 within two minutes.
+    Ratios of runs seconds apart had a standard deviation of 0.105; ratios of every ours run to every floor
+    run of those two minutes, 0.232. Before, each worker ran all its endpoints in turn, so the runs a ratio
+    compared were up to three minutes apart."""
+    rows, skipped = [], {}
+    for round_index in range(profile.rounds):
+        with ExitStack() as servers_open:
+            servers = [servers_open.enter_context(Server(paths, worker, date)) for worker in workers]
+            serving = {}
+            for server in servers:
+                offered = endpoints_for(server.worker, endpoints)
+                serving[server.worker.name], wrong = prepare(server, offered, profile)
+                if wrong:
+                    skipped.setdefault(server.worker.name, {}).update(wrong)
+            points = [(e, c) for e in ENDPOINTS for c in profile.concurrencies
+                      if any(e in measured for measured in serving.values())]
+            for index, (endpoint, connections) in enumerate(points):
+                say(f"runtime round {round_index + 1}/{profile.rounds}: {endpoint.key} c={connections}")
+                turn = [s for s in servers if endpoint in serving[s.worker.name]]
+                shift = (round_index + index) % len(turn)
+                for server in turn[shift:] + turn[:shift]:
+                    result = measure(paths, server.port, endpoint, connections, profile.load_seconds,
+                                     profile.latency_window(endpoint, connections), server.process.pid)
+                    rows.append({"round": round_index, "worker": server.worker.name, "endpoint": endpoint.key,
+                                 "connections": connections, **result.as_dict()})
     return rows, skipped
 
 
 def throughput(paths: Paths, workers: list[Worker], date: str, profile: Profile, say) -> dict:
-    """Every round runs every worker once; the order rotates so no worker always goes first."""
-    rows, skipped = [], {}
-    for round_index in range(profile.rounds):
-        shift = round_index % len(workers)
-        for worker in workers[shift:] + workers[:shift]:
-            say(f"runtime round {round_index + 1}/{profile.rounds}: {worker.name}")
-            worker_rows, worker_skipped = measure_worker(paths, worker, date, profile, round_index)
-            rows += worker_rows
-            for key, why in worker_skipped.items():
-                skipped.setdefault(worker.name, {})[key] = why
+    rows, skipped = measure_rounds(paths, workers, date, profile, say)
     return {"rows": rows, "skipped": skipped, "endpoints": [e.key for e in ENDPOINTS],
-            "endpoint_requests": {e.key: e.describe() for e in ENDPOINTS}}
+            "endpoint_requests": {e.key: e.describe() for e in ENDPOINTS}, "order": "back to back"}
 
 
 def cold_start(paths: Paths, workers: list[Worker], date: str, repeats: int, say) -> dict:
