@@ -71,17 +71,16 @@ def measure_rounds(paths: Paths, workers: list[Worker], date: str, profile: Prof
     for round_index in range(profile.rounds):
         with ExitStack() as servers_open:
             servers = [servers_open.enter_context(Server(paths, worker, date)) for worker in workers]
-            serving = {}
+            serving = {}  # what each server is measured on, by server
             for server in servers:
-                offered = endpoints_for(server.worker, endpoints)
-                serving[server.worker.name], wrong = prepare(server, offered, profile)
+                serving[server], wrong = prepare(server, endpoints_for(server.worker, endpoints), profile)
                 if wrong:
                     skipped.setdefault(server.worker.name, {}).update(wrong)
             points = [(e, c) for e in ENDPOINTS for c in profile.concurrencies
                       if any(e in measured for measured in serving.values())]
             for index, (endpoint, connections) in enumerate(points):
                 say(f"runtime round {round_index + 1}/{profile.rounds}: {endpoint.key} c={connections}")
-                turn = [s for s in servers if endpoint in serving[s.worker.name]]
+                turn = [server for server in servers if endpoint in serving[server]]
                 shift = (round_index + index) % len(turn)
                 for server in turn[shift:] + turn[:shift]:
                     result = measure(paths, server.port, endpoint, connections, profile.load_seconds,
