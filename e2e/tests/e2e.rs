@@ -1047,7 +1047,15 @@ fn cors_grants_only_listed_origins(context: &Context) -> CheckResult {
             let exchange = probe.send(&check, request)?;
             probe.expect_status(&check, &exchange, status)?;
             expect_cors_grant(&probe, &check, &exchange, origin)?;
-            expect_list_contains(&probe, &check, &exchange, "access-control-expose-headers", "Mcp-Session-Id")?;
+            // These answers carry no exposed header (MCP's `initialize` does: `cors::exposed_headers`).
+            let exposed = exchange.header("access-control-expose-headers");
+            probe.ensure(
+                exposed.is_none(),
+                &check,
+                &exchange,
+                "no Access-Control-Expose-Headers",
+                format!("{exposed:?}"),
+            )?;
         }
     }
     for origin in [REFUSED_ORIGIN, "https://chatgpt.com.evil.example", "http://chatgpt.com", "null"] {

@@ -39,6 +39,7 @@ impl CorsPolicy {
             policy: ByAddress(self),
             content_type: response.content_type.map(ByAddress),
             origin: self.allowed_index(origin),
+            exposes: response.headers.iter().any(|(name, _)| self.is_exposed(name)),
         };
         response.send(shared)
     }
@@ -54,17 +55,27 @@ impl CorsPolicy {
         OutgoingResponse::empty(204).send(shared)
     }
 
+    /// Whether `name` is one of the headers the policy exposes to scripts (header names are case-insensitive).
+    fn is_exposed(&self, name: &str) -> bool {
+        self.expose_headers.split(", ").any(|exposed| exposed.eq_ignore_ascii_case(name))
+    }
+
     /// What every fresh answer carries for the allowed origin at `origin` (`None`: not allowed). A response
     /// is varied by Origin whether or not the origin is allowed, so caches never serve one origin's answer
     /// to another.
-    pub(crate) fn answer_headers(&self, origin: Option<usize>) -> Vec<(&'static str, &'static str)> {
+    ///
+    /// `Access-Control-Expose-Headers` goes only on an answer that `exposes` a header the policy lists: it
+    /// lets scripts read headers the response carries, so on any other answer it is bytes for nothing. Each
+    /// response header costs the runtime a few µs of CPU, and most answers (health, documents, errors,
+    /// store reads) carry no exposed header (`bench/README.md`).
+    pub(crate) fn answer_headers(&self, origin: Option<usize>, exposes: bool) -> Vec<(&'static str, &'static str)> {
         let mut headers = vec![("Vary", "Origin")];
         if let Some(index) = origin {
             headers.push(("Access-Control-Allow-Origin", self.allow_origins[index]));
             if self.allow_credentials {
                 headers.push(("Access-Control-Allow-Credentials", "true"));
             }
-            if !self.expose_headers.is_empty() {
+            if exposes && !self.expose_headers.is_empty() {
                 headers.push(("Access-Control-Expose-Headers", self.expose_headers));
             }
         }
@@ -102,10 +113,12 @@ impl CorsPolicy {
             return Ok(response);
         }
         let headers = Headers::new();
+        let mut exposes = false;
         for (name, value) in response.headers().entries() {
+            exposes |= self.is_exposed(&name);
             headers.append(&name, &value)?;
         }
-        for (name, value) in self.answer_headers(self.allowed_index(origin)) {
+        for (name, value) in self.answer_headers(self.allowed_index(origin), exposes) {
             // Vary lists what the forwarded answer already varies by, too; the others are this worker's say.
             if name == "Vary" {
                 headers.append(name, value)?;
@@ -140,9 +153,9 @@ mod tests {
 
     #[test]
     fn answers_vary_by_origin_and_carry_cors_only_when_allowed() {
-        assert_eq!(POLICY.answer_headers(None), [("Vary", "Origin")]);
+        assert_eq!(POLICY.answer_headers(None, true), [("Vary", "Origin")]);
         assert_eq!(
-            POLICY.answer_headers(Some(1)),
+            POLICY.answer_headers(Some(1), true),
             [
                 ("Vary", "Origin"),
                 ("Access-Control-Allow-Origin", "https://b.example"),
@@ -150,6 +163,19 @@ mod tests {
                 ("Access-Control-Expose-Headers", "Mcp-Session-Id"),
             ]
         );
+    }
+
+    #[test]
+    fn only_answers_carrying_an_exposed_header_expose_it() {
+        for name in ["Mcp-Session-Id", "mcp-session-id"] {
+            assert!(POLICY.is_exposed(name), "{name}");
+        }
+        for name in ["Location", "Mcp-Session", ""] {
+            assert!(!POLICY.is_exposed(name), "{name}");
+        }
+        let plain = POLICY.answer_headers(Some(0), false);
+        assert!(plain.iter().all(|(name, _)| *name != "Access-Control-Expose-Headers"), "{plain:?}");
+        assert!(plain.contains(&("Access-Control-Allow-Credentials", "true")));
     }
 
     #[test]

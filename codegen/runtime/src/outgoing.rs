@@ -163,8 +163,9 @@ pub(crate) enum SharedHeaders {
     /// Just the content type, if any.
     Plain { content_type: Option<Text> },
     /// A fresh answer's content type and CORS headers for an origin: `origin` indexes the policy's allowed
-    /// origins, `None` is an origin it does not allow (or no `Origin` at all).
-    Answer { policy: Policy, content_type: Option<Text>, origin: Option<usize> },
+    /// origins, `None` is an origin it does not allow (or no `Origin` at all); `exposes` says whether the
+    /// answer carries a header the policy exposes.
+    Answer { policy: Policy, content_type: Option<Text>, origin: Option<usize>, exposes: bool },
     /// A preflight's answer for a path serving `methods`.
     Preflight { policy: Policy, methods: Text, origin: Option<usize> },
 }
@@ -173,9 +174,9 @@ impl SharedHeaders {
     fn headers(&self) -> Vec<(&'static str, &'static str)> {
         match *self {
             Self::Plain { content_type } => content_type.map(|text| ("Content-Type", text.0)).into_iter().collect(),
-            Self::Answer { policy, content_type, origin } => {
+            Self::Answer { policy, content_type, origin, exposes } => {
                 let mut headers: Vec<_> = content_type.map(|text| ("Content-Type", text.0)).into_iter().collect();
-                headers.extend(policy.0.answer_headers(origin));
+                headers.extend(policy.0.answer_headers(origin, exposes));
                 headers
             }
             Self::Preflight { policy, methods, origin } => policy.0.preflight_headers(methods.0, origin),

@@ -6,7 +6,8 @@ use crate::http::{Exchange, Request};
 /// An origin that is not in the spec's allow list.
 pub const REFUSED_ORIGIN: &str = "https://evil.example";
 
-/// Every allowed origin is echoed exactly, with credentials, `Vary: Origin` and the exposed headers.
+/// Every allowed origin is echoed exactly, with credentials and `Vary: Origin`. An answer that carries no
+/// header the spec exposes (health) lists none in `Access-Control-Expose-Headers`.
 pub fn allowed_origins(probe: &mut Probe) -> CheckResult {
     let origins = probe.expect.spec.cors.allow_origins.clone();
     for origin in origins {
@@ -14,11 +15,35 @@ pub fn allowed_origins(probe: &mut Probe) -> CheckResult {
         let exchange = probe.send(&check, Request::new("GET", probe.url("/api/health")).header("Origin", &origin))?;
         probe.expect_status(&check, &exchange, 200)?;
         expect_cors_grant(probe, &check, &exchange, &origin)?;
-        for exposed in &probe.expect.spec.cors.expose_headers {
-            expect_list_contains(probe, &check, &exchange, "access-control-expose-headers", exposed)?;
-        }
+        let exposed = exchange.header("access-control-expose-headers");
+        probe.ensure(
+            exposed.is_none(),
+            &check,
+            &exchange,
+            "no Access-Control-Expose-Headers (the answer carries no exposed header)",
+            format!("Access-Control-Expose-Headers: {}", exposed.unwrap_or_default()),
+        )?;
         probe.pass(&check, &exchange);
     }
+    Ok(())
+}
+
+/// An answer carrying a header the spec exposes (MCP `initialize` sets `Mcp-Session-Id`) lets a page from an
+/// allowed origin read it: `Access-Control-Expose-Headers` lists every exposed header the answer carries.
+pub fn exposed_headers(probe: &mut Probe) -> CheckResult {
+    let check = "CORS exposes the headers an answer carries";
+    let origin = probe.expect.spec.cors.allow_origins.first().cloned().unwrap_or_default();
+    let request = super::mcp::initialize_request(probe, "2025-06-18").header("Origin", &origin);
+    let exchange = probe.send_anonymous(check, request)?;
+    probe.expect_status(check, &exchange, 200)?;
+    expect_cors_grant(probe, check, &exchange, &origin)?;
+    let carried: Vec<String> =
+        probe.expect.spec.cors.expose_headers.iter().filter(|name| exchange.header(name).is_some()).cloned().collect();
+    probe.ensure(!carried.is_empty(), check, &exchange, "an exposed header (Mcp-Session-Id)", "none of them")?;
+    for exposed in &carried {
+        expect_list_contains(probe, check, &exchange, "access-control-expose-headers", exposed)?;
+    }
+    probe.pass(check, &exchange);
     Ok(())
 }
 

@@ -33,6 +33,11 @@ fn initialize_body(version: &str) -> Value {
     }})
 }
 
+/// An anonymous `initialize` at `version`.
+pub fn initialize_request(probe: &Probe, version: &str) -> Request {
+    post(probe, None, &initialize_body(version))
+}
+
 /// Opens a session at `version` and returns its id.
 pub fn open_session(probe: &mut Probe, check: &str, version: &str) -> CheckResult<String> {
     let exchange = probe.send_anonymous(check, post(probe, None, &initialize_body(version)))?;

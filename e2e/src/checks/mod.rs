@@ -411,6 +411,7 @@ fn suite() -> Vec<SuiteEntry> {
         reads(discovery::mcp_manifest),
         reads(discovery::api_reference),
         reads(cors::allowed_origins),
+        reads(cors::exposed_headers),
         reads(cors::refused_origin),
         reads(cors::preflight_allowed),
         reads(cors::preflight_refused),
