@@ -56,8 +56,9 @@ impl CorsPolicy {
     }
 
     /// Whether `name` is one of the headers the policy exposes to scripts (header names are case-insensitive).
+    /// Read from the header's own list, so the two cannot disagree.
     fn is_exposed(&self, name: &str) -> bool {
-        self.expose_headers.split(", ").any(|exposed| exposed.eq_ignore_ascii_case(name))
+        self.expose_headers.split(',').any(|exposed| exposed.trim().eq_ignore_ascii_case(name))
     }
 
     /// What every fresh answer carries for the allowed origin at `origin` (`None`: not allowed). A response
