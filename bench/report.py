@@ -256,6 +256,9 @@ def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
              "samples; its corrected p99 is listed under the absolute numbers), "
              + (f"{p['store_latency_seconds']} s for the store routes at c=32 so that each window spans several of "
                 "V8's major collections (see `bench/benchlib/profile.py`), " if "store_latency_seconds" in p else "")
+             + (f"each fresh server first warmed up with {p['warmup_seconds']} s of wrk per endpoint so that V8 has "
+                "compiled the hot code before anything is measured (see `bench/benchlib/profile.py`), "
+                if "warmup_seconds" in p else "")
              + ("fresh servers every round, each endpoint and concurrency measured on every worker back to back "
                 "(the others idle), the order rotating from one measurement to the next. "
                 if throughput.get("order") == "back to back" else
