@@ -31,7 +31,7 @@ pub fn fetch(
     request: worker::web_sys::Request,
     env: worker::Env,
     context: worker::worker_sys::Context,
-) -> js_sys::Promise {
+) -> wasm_bindgen::JsValue {
     let (request, context) = (request.into(), worker::Context::new(context));
     codegen_runtime::respond(async move { api::dispatch::handle(&service::Dashboard, request, env, context).await })
 }

@@ -48,18 +48,19 @@ pub fn static_response(body: &'static str, content_type: &'static str) -> Outgoi
     OutgoingResponse::with_body(200, content_type, Cow::Borrowed(body.as_bytes()))
 }
 
-/// The promise a `fetch` export hands the runtime for `answer`.
+/// What a `fetch` export hands the runtime for `answer`: the `Response`, or a promise of it.
 ///
 /// Many answers need no I/O (preflights, errors, health, documents): their future is ready on its first
-/// poll. Those are polled here, at once, and handed over as an already-resolved promise. An answer still
+/// poll. Those are polled here, at once, and handed over as the `Response` itself, which the runtime sends
+/// without first waiting for a promise to settle. An answer still
 /// waiting on I/O goes to [`crate::drive`], which polls it inside each wake-up rather than in a
 /// microtask queued for it. Polling first with a no-op waker loses no wake-up: the driver polls the
 /// future again before it waits, and every pending JavaScript promise takes the waker of the latest poll.
-pub fn respond(answer: impl Future<Output = worker::Result<web_sys::Response>> + 'static) -> js_sys::Promise {
+pub fn respond(answer: impl Future<Output = worker::Result<web_sys::Response>> + 'static) -> JsValue {
     let mut answer = Box::pin(answer);
     let mut now = std::task::Context::from_waker(std::task::Waker::noop());
     if let Poll::Ready(result) = answer.as_mut().poll(&mut now) {
-        return js_sys::Promise::resolve(&JsValue::from(into_runtime_response(result)));
+        return into_runtime_response(result).into();
     }
     let mut answer = Some(answer);
     // The executor runs at once, inside `Promise::new`, and hands over the function that resolves it.
@@ -71,6 +72,7 @@ pub fn respond(answer: impl Future<Output = worker::Result<web_sys::Response>> +
             let _ = resolve.call1(&JsValue::UNDEFINED, &response);
         });
     })
+    .into()
 }
 
 /// As `#[worker::event(fetch)]` answers: an error the handler could not turn into a response is logged

@@ -69,7 +69,7 @@ impl RealtimeSession {
 
     /// Store requests from the worker (`POST` [`STORE_URL`]) and the two stream routes the generated
     /// dispatch forwards, `/events` (SSE) and `/mcp` (WebSocket).
-    pub fn fetch(&self, request: web_sys::Request) -> js_sys::Promise {
+    pub fn fetch(&self, request: web_sys::Request) -> JsValue {
         let url = match RequestUrl::new(request.url()) {
             Ok(url) => url,
             Err(error) => return respond(ready(Err(error))),
