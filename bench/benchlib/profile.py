@@ -49,7 +49,7 @@ FULL = Profile(
     # Long enough that V8 has finished compiling the hot code with its optimising tier before anything is
     # measured: it tiers code up in the background, and with the server pinned to one core each compile
     # holds up a request. After 1 s of warm-up, ours' wasm was still getting 60+ TurboFan compiles during an
-    # 8 s window of control at c=1 (workerd with --trace-wasm-compilation-times), and 0.5-0.7% of its
+    # 8 s window of control at c=1 (workerd with --trace-wasm-compilation-times), and 0.6-1.3% of its
     # requests took 1.6-10 ms (Hono's: 0.1-0.2%), enough to decide the p99. After 6 s of warm-up: 21
     # compiles and 0.5% slow; after 15 s: 6 compiles and 0.1% slow, none over 3 ms (one run each, session
     # 16; bench/README.md). Cold starts are measured separately.
