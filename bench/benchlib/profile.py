@@ -1,4 +1,4 @@
-"""How long and how often each part measures: the full run (40–50 minutes once everything is built)
+"""How long and how often each part measures: the full run (55–60 minutes once everything is built)
 and `--quick`, a smoke run of every part in about 3 minutes (one round, so no spreads)."""
 
 from dataclasses import dataclass

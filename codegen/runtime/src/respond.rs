@@ -52,10 +52,10 @@ pub fn static_response(body: &'static str, content_type: &'static str) -> Outgoi
 ///
 /// Many answers need no I/O (preflights, errors, health, documents): their future is ready on its first
 /// poll. Those are polled here, at once, and handed over as the `Response` itself, which the runtime sends
-/// without first waiting for a promise to settle. An answer still
-/// waiting on I/O goes to [`crate::drive`], which polls it inside each wake-up rather than in a
-/// microtask queued for it. Polling first with a no-op waker loses no wake-up: the driver polls the
-/// future again before it waits, and every pending JavaScript promise takes the waker of the latest poll.
+/// without first waiting for a promise to settle. An answer still waiting on I/O goes to [`crate::drive`],
+/// which polls it inside each wake-up rather than in a microtask queued for it. Polling first with a no-op
+/// waker loses no wake-up: the driver polls the future again before it waits, and every pending JavaScript
+/// promise takes the waker of the latest poll.
 pub fn respond(answer: impl Future<Output = worker::Result<web_sys::Response>> + 'static) -> JsValue {
     let mut answer = Box::pin(answer);
     let mut now = std::task::Context::from_waker(std::task::Waker::noop());
