@@ -1,0 +1,111 @@
+"""`bench/health-js [--rounds N]`: ours' `/api/health` beside the floor and beside the same answer written
+directly in JavaScript (`baselines/health-js`), at 1 and 32 connections: req/s and the server's CPU per request.
+
+The floor answers 15 constant bytes without reading the request; ours' health answer reads the method, the
+URL and the Origin header, checks five bindings, carries a fresh timestamp and a `Vary` header. The JavaScript
+worker does that same work with nothing else around it, so ours ÷ it is what Rust, wasm and the generated
+dispatch cost, and it ÷ the floor is what the answer itself costs. Both answers are first checked to agree
+(status, headers, and the body but its timestamp), with and without an allowed Origin.
+"""
+
+import argparse
+import json
+import re
+import urllib.request
+
+from . import snapshot
+from .builds import Module, Worker, build_ours, floor_worker
+from .endpoints import FLOOR_ENDPOINT
+from .load import wrk
+from .paths import Paths, repository_root
+from .proc import BenchError, Progress
+from .profile import FULL
+from .runtime import seed
+from .stats import ratio_summary, summary
+from .workerd import Server, compatibility_date
+
+MEASURE_SECONDS = 3
+CONCURRENCIES = (1, 32)
+TIMESTAMP = re.compile(rb'"timestamp":"[^"]*"')
+
+
+def health_js_worker(paths: Paths) -> Worker:
+    source = paths.bench / "baselines" / "health-js" / "worker.js"
+    return Worker(name="health-js", modules=(Module("worker.js", "esModule", source),), durable_object="RealtimeSession",
+                  dashboard_bindings=True)
+
+
+def answer(server: Server, origin: str | None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{server.port}{FLOOR_ENDPOINT.path}",
+                                     headers={"Origin": origin} if origin else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        headers = {name.lower(): value for name, value in response.headers.items()
+                   if name.lower() not in ("date", "connection", "content-length")}
+        return response.status, headers, TIMESTAMP.sub(b'"timestamp":""', response.read())
+
+
+def check_same_answer(paths: Paths, ours: Worker, javascript: Worker, date: str) -> None:
+    for origin in (None, "https://chatgpt.com"):
+        answers = {}
+        for worker in (ours, javascript):
+            with Server(paths, worker, date) as server:
+                answers[worker.name] = answer(server, origin)
+        if answers[ours.name] != answers[javascript.name]:
+            raise BenchError(f"ours and health-js answer /api/health differently (Origin {origin}): "
+                             f"{answers[ours.name]} vs {answers[javascript.name]}")
+
+
+def measure(paths: Paths, worker: Worker, date: str, connections: int) -> tuple[float, float]:
+    """req/s and server CPU µs per request, after the warm-up `bench/run` gives every endpoint."""
+    with Server(paths, worker, date) as server:
+        if worker.name == "ours":
+            seed(server)
+        wrk(paths, server.port, FLOOR_ENDPOINT, connections, FULL.warmup_seconds)
+        load = wrk(paths, server.port, FLOOR_ENDPOINT, connections, MEASURE_SECONDS, server.process.pid)
+        if load.errors:
+            raise BenchError(f"{worker.name}: {load.errors} errors under load")
+        return load.rps, load.cpu_us_per_request
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench/health-js", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=8)
+    args = parser.parse_args()
+
+    paths = Paths(repository_root())
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    say = Progress()
+    snapshot.sync(paths.repo, paths.tree)
+    date = compatibility_date(paths.tree / "spec" / "dashboard.yaml")
+    say("building ours")
+    workers = [build_ours(paths, paths.logs / "health-js.log"), health_js_worker(paths), floor_worker(paths)]
+    check_same_answer(paths, workers[0], workers[1], date)
+    say("ours and health-js answer alike")
+
+    results = {(w.name, c): [] for w in workers for c in CONCURRENCIES}
+    for round_index in range(args.rounds):
+        for connections in CONCURRENCIES:
+            say(f"round {round_index + 1}/{args.rounds}, c={connections}")
+            shift = round_index % len(workers)  # rotate who goes first: the machine drifts within a round
+            for worker in workers[shift:] + workers[:shift]:
+                results[(worker.name, connections)].append(measure(paths, worker, date, connections))
+
+    def fmt(s: dict, digits: int = 2, suffix: str = "×") -> str:
+        return f"{s['median']:.{digits}f}{suffix} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
+
+    print(f"\n/api/health, {args.rounds} rounds of {MEASURE_SECONDS} s per worker and concurrency, medians (range)")
+    for connections in CONCURRENCIES:
+        print(f"\nc={connections}")
+        for worker in workers:
+            rows = results[(worker.name, connections)]
+            print(f"  {worker.name:10} {fmt(summary([r[0] for r in rows]), 0, ' req/s')}  "
+                  f"CPU {fmt(summary([r[1] for r in rows]), 1, ' µs/request')}")
+        for top, bottom in (("ours", "health-js"), ("health-js", "floor"), ("ours", "floor")):
+            a, b = results[(top, connections)], results[(bottom, connections)]
+            print(f"  {top} ÷ {bottom}: req/s {fmt(ratio_summary([r[0] for r in a], [r[0] for r in b]))}, "
+                  f"CPU per request {fmt(ratio_summary([r[1] for r in a], [r[1] for r in b]))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
