@@ -9,7 +9,6 @@ dispatch cost, and it ÷ the floor is what the answer itself costs. Both answers
 """
 
 import argparse
-import json
 import re
 import urllib.request
 
@@ -20,7 +19,6 @@ from .load import wrk
 from .paths import Paths, repository_root
 from .proc import BenchError, Progress
 from .profile import FULL
-from .runtime import seed
 from .stats import ratio_summary, summary
 from .workerd import Server, compatibility_date
 
@@ -31,8 +29,8 @@ TIMESTAMP = re.compile(rb'"timestamp":"[^"]*"')
 
 def health_js_worker(paths: Paths) -> Worker:
     source = paths.bench / "baselines" / "health-js" / "worker.js"
-    return Worker(name="health-js", modules=(Module("worker.js", "esModule", source),), durable_object="RealtimeSession",
-                  dashboard_bindings=True)
+    return Worker(name="health-js", modules=(Module("worker.js", "esModule", source),),
+                  durable_object="RealtimeSession", dashboard_bindings=True)
 
 
 def answer(server: Server, origin: str | None) -> tuple[int, dict, bytes]:
@@ -56,10 +54,9 @@ def check_same_answer(paths: Paths, ours: Worker, javascript: Worker, date: str)
 
 
 def measure(paths: Paths, worker: Worker, date: str, connections: int) -> tuple[float, float]:
-    """req/s and server CPU µs per request, after the warm-up `bench/run` gives every endpoint."""
+    """req/s and server CPU µs per request, after the warm-up `bench/run` gives every endpoint. Health reads
+    no stored record, so no worker's store is seeded."""
     with Server(paths, worker, date) as server:
-        if worker.name == "ours":
-            seed(server)
         wrk(paths, server.port, FLOOR_ENDPOINT, connections, FULL.warmup_seconds)
         load = wrk(paths, server.port, FLOOR_ENDPOINT, connections, MEASURE_SECONDS, server.process.pid)
         if load.errors:
@@ -90,20 +87,21 @@ def main() -> int:
             for worker in workers[shift:] + workers[:shift]:
                 results[(worker.name, connections)].append(measure(paths, worker, date, connections))
 
-    def fmt(s: dict, digits: int = 2, suffix: str = "×") -> str:
-        return f"{s['median']:.{digits}f}{suffix} ({s['min']:.{digits}f}–{s['max']:.{digits}f})"
+    import report  # bench/report.py: the report's own number formatting
 
-    print(f"\n/api/health, {args.rounds} rounds of {MEASURE_SECONDS} s per worker and concurrency, medians (range)")
+    print(f"\n/api/health, {args.rounds} rounds of {MEASURE_SECONDS} s per worker and concurrency, "
+          "medians (range)")
     for connections in CONCURRENCIES:
         print(f"\nc={connections}")
         for worker in workers:
             rows = results[(worker.name, connections)]
-            print(f"  {worker.name:10} {fmt(summary([r[0] for r in rows]), 0, ' req/s')}  "
-                  f"CPU {fmt(summary([r[1] for r in rows]), 1, ' µs/request')}")
+            print(f"  {worker.name:10} {report.fmt_summary(summary([r[0] for r in rows]), 0)} req/s, "
+                  f"CPU {report.fmt_summary(summary([r[1] for r in rows]), 1)} µs/request")
         for top, bottom in (("ours", "health-js"), ("health-js", "floor"), ("ours", "floor")):
             a, b = results[(top, connections)], results[(bottom, connections)]
-            print(f"  {top} ÷ {bottom}: req/s {fmt(ratio_summary([r[0] for r in a], [r[0] for r in b]))}, "
-                  f"CPU per request {fmt(ratio_summary([r[1] for r in a], [r[1] for r in b]))}")
+            req_s = report.fmt_summary(ratio_summary([r[0] for r in a], [r[0] for r in b]))
+            cpu = report.fmt_summary(ratio_summary([r[1] for r in a], [r[1] for r in b]))
+            print(f"  {top} ÷ {bottom}: req/s {req_s}×, CPU per request {cpu}×")
     return 0
 
 
