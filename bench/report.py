@@ -242,6 +242,17 @@ def targets_section(rows: list[tuple[str, str, bool | None]]) -> list[str]:
     return lines + [""]
 
 
+# How the runtime part ordered its measurements, by the name results.json records (older runs: back to back).
+ORDERS = {
+    "interleaved": "fresh servers every round; each endpoint and concurrency measured on every worker in turn (the "
+                   "others idle), wrk's seconds split into slices interleaved across the workers, the order "
+                   "rotating from slice to slice, so that a slow or fast second of this machine falls on every "
+                   "worker alike (see `bench/benchlib/runtime.py`). ",
+    "back to back": "fresh servers every round, each endpoint and concurrency measured on every worker back to "
+                    "back (the others idle), the order rotating from one measurement to the next. ",
+}
+
+
 def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
     throughput = results.get("throughput")
     if not throughput:
@@ -259,10 +270,8 @@ def runtime_section(results: dict, ratios: list[dict]) -> list[str]:
              + (f"each fresh server first warmed up with {p['warmup_seconds']} s of wrk per endpoint so that V8 has "
                 "compiled the hot code before anything is measured (see `bench/benchlib/profile.py`), "
                 if "warmup_seconds" in p else "")
-             + ("fresh servers every round, each endpoint and concurrency measured on every worker back to back "
-                "(the others idle), the order rotating from one measurement to the next. "
-                if throughput.get("order") == "back to back" else
-                "a fresh server per worker per round, the worker order rotating between rounds. ")
+             + ORDERS.get(throughput.get("order"), "a fresh server per worker per round, the worker order rotating "
+                                                   "between rounds. ")
              + "Ratios above 1 favour ours for req/s; below 1 favour ours "
              "for p99 and for CPU per request.", "",
              "![runtime ratios](runtime.png)", "", *ratio_table(ratios, throughput["endpoint_requests"]), ""]

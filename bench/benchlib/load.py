@@ -12,6 +12,7 @@ own latency, uncorrected; wrk's corrected p99 is kept beside it for reference.
 
 import json
 import os
+import statistics
 import subprocess
 from dataclasses import asdict, dataclass, replace
 
@@ -55,8 +56,30 @@ class Latency:
 def measure(paths: Paths, port: int, endpoint: Endpoint, connections: int, seconds: int, latency_seconds: int,
             server_pid: int | None = None) -> LoadResult:
     """Throughput and CPU from wrk, then the latency percentiles from oha, at the same concurrency."""
-    throughput = wrk(paths, port, endpoint, connections, seconds, server_pid)
-    latency = oha(port, endpoint, connections, latency_seconds)
+    return with_latency(wrk(paths, port, endpoint, connections, seconds, server_pid),
+                        oha(port, endpoint, connections, latency_seconds))
+
+
+def combined(slices: list[LoadResult]) -> LoadResult:
+    """One result from wrk runs of the same load: req/s and CPU per request over all of them. wrk's
+    corrected percentiles cannot be merged from its summaries; each is the median of the slices' own."""
+    requests = sum(s.requests for s in slices)
+    seconds = sum(s.requests / s.rps for s in slices if s.rps)
+    cpu = [s.cpu_us_per_request * s.requests for s in slices if s.cpu_us_per_request is not None]
+    return LoadResult(
+        rps=requests / seconds if seconds else 0.0,
+        p50_ms=None,
+        p99_ms=None,
+        requests=requests,
+        errors=sum(s.errors for s in slices),
+        cpu_us_per_request=sum(cpu) / requests if requests and len(cpu) == len(slices) else None,
+        wrk_corrected_p50_ms=statistics.median(s.wrk_corrected_p50_ms for s in slices),
+        wrk_corrected_p99_ms=statistics.median(s.wrk_corrected_p99_ms for s in slices),
+    )
+
+
+def with_latency(throughput: LoadResult, latency: Latency) -> LoadResult:
+    """wrk's throughput and CPU with oha's latency percentiles, measured after it at the same concurrency."""
     return replace(throughput, p50_ms=latency.p50_ms, p99_ms=latency.p99_ms,
                    errors=throughput.errors + latency.errors)
 

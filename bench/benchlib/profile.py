@@ -9,10 +9,12 @@ from .endpoints import Endpoint
 @dataclass(frozen=True)
 class Profile:
     name: str
-    # Runtime: each round starts every worker afresh and measures each endpoint on every worker back to back,
-    # so a per-round ratio compares runs seconds apart (see runtime.measure_rounds).
+    # Runtime: each round starts every worker afresh and measures each endpoint on every worker in
+    # interleaved slices, so a per-round ratio compares runs a second apart (see runtime.measure_rounds).
     rounds: int
-    load_seconds: int  # wrk: req/s and CPU per request
+    load_seconds: int  # wrk: req/s and CPU per request, in total per measurement
+    # How many interleaved slices the load_seconds are split into (see runtime.measure_rounds).
+    load_slices: int
     latency_seconds: int  # oha, after wrk at the same concurrency: the latency percentiles
     # oha's window for a store route under concurrent load (see latency_window).
     store_latency_seconds: int
@@ -33,11 +35,21 @@ class Profile:
         """oha's seconds for `endpoint` at `connections`: longer where requests queue on the store."""
         return self.store_latency_seconds if endpoint.store and connections > 1 else self.latency_seconds
 
+    def slice_seconds(self) -> list[int]:
+        """The whole seconds (wrk's unit) of each wrk slice of a measurement, adding up to load_seconds."""
+        slices = max(1, min(self.load_slices, self.load_seconds))
+        return [self.load_seconds // slices + (1 if i < self.load_seconds % slices else 0) for i in range(slices)]
+
 
 FULL = Profile(
     name="full",
     rounds=5,
     load_seconds=3,
+    # Three slices of 1 s, each worker's slices interleaved with the others'. This machine's speed moves
+    # from one second to the next: in 8 rounds of health at c=1 (session 18), ours ÷ the floor had a
+    # standard deviation of 0.208 (0.55-1.18) with 3 s per worker back to back, and 0.109 (0.65-0.96)
+    # with the same 3 s as interleaved 1 s slices, in the same rounds on the same servers.
+    load_slices=3,
     latency_seconds=4,
     # At c=32 the store routes of both workers stall every few seconds: V8's major collections (workerd
     # with --trace-gc: 40-90 ms for ours, 70-165 ms for Hono) hold up every request queued on the Durable
@@ -69,6 +81,7 @@ QUICK = Profile(
     name="quick",
     rounds=1,
     load_seconds=1,
+    load_slices=1,
     latency_seconds=1,
     store_latency_seconds=1,
     warmup_seconds=1,

@@ -5,7 +5,7 @@ from contextlib import ExitStack
 
 from .builds import Worker
 from .endpoints import AUTH, ENDPOINTS, FLOOR_ENDPOINT, JSON, ORIGIN, Endpoint
-from .load import measure, wrk
+from .load import LoadResult, combined, oha, with_latency, wrk
 from .paths import Paths
 from .profile import Profile
 from .proc import BenchError, request
@@ -59,14 +59,15 @@ def prepare(server: Server, endpoints: tuple[Endpoint, ...],
 def measure_rounds(paths: Paths, workers: list[Worker], date: str, profile: Profile, say,
                    endpoints: tuple[Endpoint, ...] = ENDPOINTS) -> tuple[list, dict]:
     """Every round starts every worker afresh, then measures each endpoint and concurrency on every worker
-    that serves it, one worker right after another (the others idle), the order rotating from one
-    measurement to the next. Returns the measurement rows and the endpoints skipped per worker, with why.
+    that serves it, in interleaved slices (`measure_interleaved`), one worker at a time (the others idle).
+    Returns the measurement rows and the endpoints skipped per worker, with why.
 
-    Back to back, because this machine drifts: in 14 pairs of 3 s wrk runs of health at c=32 (session 14),
-    ours went from about 10,000 req/s to 14,000 and the floor from 10,000 to 19,000 within two minutes.
-    Ratios of runs seconds apart had a standard deviation of 0.105; ratios of every ours run to every floor
-    run of those two minutes, 0.232. Before, each worker ran all its endpoints in turn, so the runs a ratio
-    compared were up to three minutes apart."""
+    Interleaved, because this machine drifts, and its speed moves within seconds too. Over minutes: in 14
+    pairs of 3 s wrk runs of health at c=32 (session 14), ours went from about 10,000 req/s to 14,000 and the
+    floor from 10,000 to 19,000 within two minutes; ratios of runs seconds apart had a standard deviation of
+    0.105, ratios of every ours run to every floor run of those two minutes 0.232. Within seconds: in 8
+    rounds of health at c=1 (session 18), ours ÷ the floor had a standard deviation of 0.208 with 3 s per
+    worker back to back, and 0.109 with the same 3 s as 1 s slices, interleaved."""
     rows, skipped = [], {}
     for round_index in range(profile.rounds):
         with ExitStack() as servers_open:
@@ -81,19 +82,34 @@ def measure_rounds(paths: Paths, workers: list[Worker], date: str, profile: Prof
             for index, (endpoint, connections) in enumerate(points):
                 say(f"runtime round {round_index + 1}/{profile.rounds}: {endpoint.key} c={connections}")
                 turn = [server for server in servers if endpoint in serving[server]]
-                shift = (round_index + index) % len(turn)
-                for server in turn[shift:] + turn[:shift]:
-                    result = measure(paths, server.port, endpoint, connections, profile.load_seconds,
-                                     profile.latency_window(endpoint, connections), server.process.pid)
+                for server, result in measure_interleaved(paths, turn, round_index + index, endpoint, connections,
+                                                          profile):
                     rows.append({"round": round_index, "worker": server.worker.name, "endpoint": endpoint.key,
                                  "connections": connections, **result.as_dict()})
     return rows, skipped
 
 
+def measure_interleaved(paths: Paths, turn: list[Server], shift: int, endpoint: Endpoint, connections: int,
+                        profile: Profile) -> list[tuple[Server, LoadResult]]:
+    """One endpoint and concurrency on every server of `turn`: wrk in slices, each server's slices
+    interleaved with the others' and the order rotating from slice to slice (starting `shift` along), so
+    that a second when the machine runs slow or fast falls on every worker alike; then oha for the
+    latencies, server after server."""
+    slices: dict[Server, list[LoadResult]] = {server: [] for server in turn}
+    for index, seconds in enumerate(profile.slice_seconds()):
+        start = (shift + index) % len(turn)
+        for server in turn[start:] + turn[:start]:
+            slices[server].append(wrk(paths, server.port, endpoint, connections, seconds, server.process.pid))
+    start = shift % len(turn)
+    return [(server, with_latency(combined(slices[server]),
+                                  oha(server.port, endpoint, connections, profile.latency_window(endpoint, connections))))
+            for server in turn[start:] + turn[:start]]
+
+
 def throughput(paths: Paths, workers: list[Worker], date: str, profile: Profile, say) -> dict:
     rows, skipped = measure_rounds(paths, workers, date, profile, say)
     return {"rows": rows, "skipped": skipped, "endpoints": [e.key for e in ENDPOINTS],
-            "endpoint_requests": {e.key: e.describe() for e in ENDPOINTS}, "order": "back to back"}
+            "endpoint_requests": {e.key: e.describe() for e in ENDPOINTS}, "order": "interleaved"}
 
 
 def cold_start(paths: Paths, workers: list[Worker], date: str, repeats: int, say) -> dict:
