@@ -4,9 +4,9 @@ measured rather than remembered.
 
 Each revision is exported with `git archive` under `target/bench/revs/` (`worktree` means the working tree, as
 `bench/run` snapshots it) and built there like `bench/run` builds it. The runtime part runs ours at every
-revision and the floor as `bench/run` does (each measurement on every worker back to back); the generator part
-times `codegen generate` (wall and CPU) and `cargo check` of the generated code with each revision's own
-generator, runtime crate and profiles.
+revision and the floor as `bench/run` does (each measurement in slices interleaved across the workers); the
+generator part times `codegen generate` (wall and CPU) and `cargo check` of the generated code with each
+revision's own generator, runtime crate and profiles.
 
 With `--record NAME`, the results also go to `bench/optimisations/NAME.json`, which `bench/report.py` lists in
 the report's "What each optimisation bought" section.

@@ -18,14 +18,13 @@ from collections import Counter
 
 import websocket
 
-from . import snapshot
+from . import tool
 from .builds import build_hono, build_ours, build_ours_with_names, floor_worker
 from .endpoints import ENDPOINTS, FLOOR_ENDPOINT
 from .load import wrk
-from .paths import Paths, repository_root
 from .proc import free_port
 from .runtime import seed, wrong_statuses
-from .workerd import Server, compatibility_date
+from .workerd import Server
 
 WARM_UP_SECONDS = 3
 
@@ -95,11 +94,7 @@ def main() -> int:
         parser.error(f"the floor answers only {FLOOR_ENDPOINT.key!r}")
     endpoint = endpoints[args.endpoint]
 
-    paths = Paths(repository_root())
-    paths.logs.mkdir(parents=True, exist_ok=True)
-    log = paths.logs / "profile.log"
-    snapshot.sync(paths.repo, paths.tree)
-    date = compatibility_date(paths.tree / "spec" / "dashboard.yaml")
+    paths, date, log = tool.start("profile.log")
     if args.worker == "ours":
         worker = build_ours_with_names(paths, log) if args.names else build_ours(paths, log)
     elif args.worker == "hono":

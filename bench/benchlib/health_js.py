@@ -12,15 +12,15 @@ import argparse
 import re
 import urllib.request
 
-from . import snapshot
+from . import tool
 from .builds import Module, Worker, build_ours, floor_worker
 from .endpoints import FLOOR_ENDPOINT
 from .load import wrk
-from .paths import Paths, repository_root
+from .paths import Paths
 from .proc import BenchError, Progress
 from .profile import FULL
 from .stats import ratio_summary, summary
-from .workerd import Server, compatibility_date
+from .workerd import Server
 
 MEASURE_SECONDS = 3
 CONCURRENCIES = (1, 32)
@@ -69,13 +69,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
 
-    paths = Paths(repository_root())
-    paths.logs.mkdir(parents=True, exist_ok=True)
+    paths, date, log = tool.start("health-js.log")
     say = Progress()
-    snapshot.sync(paths.repo, paths.tree)
-    date = compatibility_date(paths.tree / "spec" / "dashboard.yaml")
     say("building ours")
-    workers = [build_ours(paths, paths.logs / "health-js.log"), health_js_worker(paths), floor_worker(paths)]
+    workers = [build_ours(paths, log), health_js_worker(paths), floor_worker(paths)]
     check_same_answer(paths, workers[0], workers[1], date)
     say("ours and health-js answer alike")
 

@@ -11,13 +11,12 @@ computed from the seeded store alone, the `structuredContent` must be equal. Exi
 import json
 import sys
 
-from . import snapshot
+from . import tool
 from .builds import build_hono, build_ours
 from .endpoints import ENDPOINTS, Endpoint
-from .paths import Paths, repository_root
 from .proc import request
 from .runtime import seed
-from .workerd import Server, compatibility_date
+from .workerd import Server
 
 # Endpoints whose whole answer must be equal, at these keys of the JSON-RPC response.
 EQUAL_AT = {"mcp-call": ("result", "structuredContent")}
@@ -67,11 +66,7 @@ def differences(endpoint: Endpoint, ours: tuple[int, bytes], hono: tuple[int, by
 
 
 def main() -> int:
-    paths = Paths(repository_root())
-    log = paths.logs / "parity.log"
-    paths.logs.mkdir(parents=True, exist_ok=True)
-    snapshot.sync(paths.repo, paths.tree)
-    date = compatibility_date(paths.tree / "spec" / "dashboard.yaml")
+    paths, date, log = tool.start("parity.log")
     got = {}
     for worker in (build_ours(paths, log), build_hono(paths, log)):
         with Server(paths, worker, date) as server:

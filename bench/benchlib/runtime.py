@@ -91,19 +91,26 @@ def measure_rounds(paths: Paths, workers: list[Worker], date: str, profile: Prof
 
 def measure_interleaved(paths: Paths, turn: list[Server], shift: int, endpoint: Endpoint, connections: int,
                         profile: Profile) -> list[tuple[Server, LoadResult]]:
-    """One endpoint and concurrency on every server of `turn`: wrk in slices, each server's slices
-    interleaved with the others' and the order rotating from slice to slice (starting `shift` along), so
-    that a second when the machine runs slow or fast falls on every worker alike; then oha for the
-    latencies, server after server."""
+    """One endpoint and concurrency on every server of `turn`: wrk in the profile's interleaved slices
+    (`interleaved_throughput`), then oha for the latencies, server after server (starting `shift` along)."""
+    throughput = interleaved_throughput(paths, turn, shift, endpoint, connections, profile.slice_seconds())
+    start = shift % len(turn)
+    window = profile.latency_window(endpoint, connections)
+    return [(server, with_latency(throughput[server], oha(server.port, endpoint, connections, window)))
+            for server in turn[start:] + turn[:start]]
+
+
+def interleaved_throughput(paths: Paths, turn: list[Server], shift: int, endpoint: Endpoint, connections: int,
+                           slice_seconds: list[int]) -> dict[Server, LoadResult]:
+    """wrk on every server of `turn`, one slice of `slice_seconds` each in turn, the order rotating from slice
+    to slice (starting `shift` along), so that a second when the machine runs slow or fast falls on every
+    worker alike; each server's slices combined. One slice is the servers back to back."""
     slices: dict[Server, list[LoadResult]] = {server: [] for server in turn}
-    for index, seconds in enumerate(profile.slice_seconds()):
+    for index, seconds in enumerate(slice_seconds):
         start = (shift + index) % len(turn)
         for server in turn[start:] + turn[:start]:
             slices[server].append(wrk(paths, server.port, endpoint, connections, seconds, server.process.pid))
-    start = shift % len(turn)
-    return [(server, with_latency(combined(slices[server]),
-                                  oha(server.port, endpoint, connections, profile.latency_window(endpoint, connections))))
-            for server in turn[start:] + turn[:start]]
+    return {server: combined(results) for server, results in slices.items()}
 
 
 def throughput(paths: Paths, workers: list[Worker], date: str, profile: Profile, say) -> dict:
