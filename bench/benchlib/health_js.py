@@ -6,23 +6,27 @@ URL and the Origin header, checks five bindings, carries a fresh timestamp and a
 worker does that same work with nothing else around it, so ours ÷ it is what Rust, wasm and the generated
 dispatch cost, and it ÷ the floor is what the answer itself costs. Both answers are first checked to agree
 (status, headers, and the body but its timestamp), with and without an allowed Origin.
+
+Each round starts the three workers afresh and warms them up; then each concurrency gets the runtime part's
+seconds per worker in its interleaved slices (`runtime.interleaved_throughput`), so every ratio compares runs
+a second apart.
 """
 
 import argparse
 import re
 import urllib.request
+from contextlib import ExitStack
 
 from . import tool
 from .builds import Module, Worker, build_ours, floor_worker
 from .endpoints import FLOOR_ENDPOINT
-from .load import wrk
 from .paths import Paths
 from .proc import BenchError, Progress
 from .profile import FULL
+from .runtime import interleaved_throughput, warm_up
 from .stats import ratio_summary, summary
 from .workerd import Server
 
-MEASURE_SECONDS = 3
 CONCURRENCIES = (1, 32)
 TIMESTAMP = re.compile(rb'"timestamp":"[^"]*"')
 
@@ -53,17 +57,6 @@ def check_same_answer(paths: Paths, ours: Worker, javascript: Worker, date: str)
                              f"{answers[ours.name]} vs {answers[javascript.name]}")
 
 
-def measure(paths: Paths, worker: Worker, date: str, connections: int) -> tuple[float, float]:
-    """req/s and server CPU µs per request, after the warm-up `bench/run` gives every endpoint. Health reads
-    no stored record, so no worker's store is seeded."""
-    with Server(paths, worker, date) as server:
-        wrk(paths, server.port, FLOOR_ENDPOINT, connections, FULL.warmup_seconds)
-        load = wrk(paths, server.port, FLOOR_ENDPOINT, connections, MEASURE_SECONDS, server.process.pid)
-        if load.errors:
-            raise BenchError(f"{worker.name}: {load.errors} errors under load")
-        return load.rps, load.cpu_us_per_request
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench/health-js", description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=8)
@@ -78,16 +71,24 @@ def main() -> int:
 
     results = {(w.name, c): [] for w in workers for c in CONCURRENCIES}
     for round_index in range(args.rounds):
-        for connections in CONCURRENCIES:
-            say(f"round {round_index + 1}/{args.rounds}, c={connections}")
-            shift = round_index % len(workers)  # rotate who goes first: the machine drifts within a round
-            for worker in workers[shift:] + workers[:shift]:
-                results[(worker.name, connections)].append(measure(paths, worker, date, connections))
+        with ExitStack() as servers_open:
+            turn = [servers_open.enter_context(Server(paths, worker, date)) for worker in workers]
+            for server in turn:
+                warm_up(server, FLOOR_ENDPOINT, FULL)
+            for connections in CONCURRENCIES:
+                say(f"round {round_index + 1}/{args.rounds}, c={connections}")
+                loads = interleaved_throughput(paths, turn, round_index, FLOOR_ENDPOINT, connections,
+                                               FULL.slice_seconds())
+                for server, load in loads.items():
+                    if load.errors:
+                        raise BenchError(f"{server.worker.name}: {load.errors} errors under load")
+                    results[(server.worker.name, connections)].append((load.rps, load.cpu_us_per_request))
 
     import report  # bench/report.py: the report's own number formatting
 
-    print(f"\n/api/health, {args.rounds} rounds of {MEASURE_SECONDS} s per worker and concurrency, "
-          "medians (range)")
+    slices = FULL.slice_seconds()
+    print(f"\n/api/health, {args.rounds} rounds of {sum(slices)} s per worker and concurrency, in "
+          f"{len(slices)} slices interleaved across the workers; medians (range)")
     for connections in CONCURRENCIES:
         print(f"\nc={connections}")
         for worker in workers:

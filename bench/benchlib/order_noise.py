@@ -1,9 +1,9 @@
 """`bench/order-noise [--rounds N] [--connections C]`: how much the order of the load runs moves a ratio.
 
 Each round starts ours and the floor afresh, warms both up, then loads `/api/health` on both twice: the
-runtime part's seconds per worker back to back, and the same seconds as its interleaved slices. It prints
-ours ÷ the floor (req/s and CPU per request) for both orders: the median, range and standard deviation over
-the rounds. The runtime part interleaves because, on this machine, the second order's ratios spread about
+runtime part's seconds per worker back to back, and the same seconds as its interleaved slices (which of the
+two goes first alternates from round to round). It prints ours ÷ the floor (req/s and CPU per request) for
+both orders: the median, range and standard deviation over the rounds. The runtime part interleaves because, on this machine, the second order's ratios spread about
 half as much (bench/README.md).
 """
 
@@ -13,10 +13,9 @@ import statistics
 from . import tool
 from .builds import build_ours, floor_worker
 from .endpoints import FLOOR_ENDPOINT
-from .load import wrk
 from .proc import Progress
 from .profile import FULL
-from .runtime import WARMUP_CONNECTIONS, interleaved_throughput
+from .runtime import interleaved_throughput, warm_up
 from .workerd import Server
 
 ORDERS = {"back to back": [FULL.load_seconds], "interleaved": FULL.slice_seconds()}
@@ -39,8 +38,12 @@ def main() -> int:
         with Server(paths, workers[0], date) as ours, Server(paths, workers[1], date) as floor:
             turn = [ours, floor]
             for server in turn:
-                wrk(paths, server.port, FLOOR_ENDPOINT, WARMUP_CONNECTIONS, FULL.warmup_seconds)
-            for order, slices in ORDERS.items():
+                warm_up(server, FLOOR_ENDPOINT, FULL)
+            # Which order runs first alternates: the first load after the warm-up can still share the core
+            # with V8 compiling ours' wasm in the background (in 8 rounds with back to back always first,
+            # its median was 0.68 against the interleaved order's 0.82).
+            orders = list(ORDERS.items())
+            for order, slices in orders[round_index % 2:] + orders[:round_index % 2]:
                 result = interleaved_throughput(paths, turn, round_index, FLOOR_ENDPOINT, args.connections, slices)
                 ratios[order].append((result[ours].rps / result[floor].rps,
                                       result[ours].cpu_us_per_request / result[floor].cpu_us_per_request))

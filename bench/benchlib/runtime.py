@@ -52,8 +52,13 @@ def prepare(server: Server, endpoints: tuple[Endpoint, ...],
     skipped = wrong_statuses(server, endpoints)
     measured = tuple(e for e in endpoints if e.key not in skipped)
     for endpoint in measured:
-        wrk(server.paths, server.port, endpoint, WARMUP_CONNECTIONS, profile.warmup_seconds)
+        warm_up(server, endpoint, profile)
     return measured, skipped
+
+
+def warm_up(server: Server, endpoint: Endpoint, profile: Profile) -> None:
+    """Loads `endpoint` for the profile's warm-up seconds, unmeasured, so that V8 has compiled the hot code."""
+    wrk(server.paths, server.port, endpoint, WARMUP_CONNECTIONS, profile.warmup_seconds)
 
 
 def measure_rounds(paths: Paths, workers: list[Worker], date: str, profile: Profile, say,
