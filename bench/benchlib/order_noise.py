@@ -3,8 +3,8 @@
 Each round starts ours and the floor afresh, warms both up, then loads `/api/health` on both twice: the
 runtime part's seconds per worker back to back, and the same seconds as its interleaved slices (which of the
 two goes first alternates from round to round). It prints ours ÷ the floor (req/s and CPU per request) for
-both orders: the median, range and standard deviation over the rounds. The runtime part interleaves because, on this machine, the second order's ratios spread about
-half as much (bench/README.md).
+both orders: the median, range and standard deviation over the rounds. The runtime part interleaves
+because, on this machine, the second order's ratios spread about half as much (bench/README.md).
 """
 
 import argparse
@@ -39,9 +39,9 @@ def main() -> int:
             turn = [ours, floor]
             for server in turn:
                 warm_up(server, FLOOR_ENDPOINT, FULL)
-            # Which order runs first alternates: the first load after the warm-up can still share the core
-            # with V8 compiling ours' wasm in the background (in 8 rounds with back to back always first,
-            # its median was 0.68 against the interleaved order's 0.82).
+            # Which order runs first alternates. In 8 rounds with back to back always first, straight after
+            # the warm-up, its median was 0.68 against the interleaved order's 0.82 (likely V8 still
+            # compiling ours' wasm on the server's core; not verified).
             orders = list(ORDERS.items())
             for order, slices in orders[round_index % 2:] + orders[:round_index % 2]:
                 result = interleaved_throughput(paths, turn, round_index, FLOOR_ENDPOINT, args.connections, slices)
