@@ -113,27 +113,31 @@ def absolute_table(throughput: dict) -> list[str]:
 
 # --- targets ------------------------------------------------------------------------------------------------
 
-def misses(ratios: list[dict], key: str, holds, best: str) -> tuple[list[dict], list[dict]]:
-    """The measured rows, and those of them whose median misses (`holds` is false), worst first: the lowest
-    first when `best` is "lowest" (a minimum to reach), else the highest."""
-    measured = [r for r in ratios if r[key]["median"] is not None]
-    missed = sorted((r for r in measured if not holds(r[key]["median"])), key=lambda r: r[key]["median"],
-                    reverse=best != "lowest")
-    return measured, missed
+def meets(median: float, target: float, at_least: bool) -> bool:
+    return median >= target if at_least else median <= target
 
 
-def every_endpoint_target(name: str, ratios: list[dict], key: str, holds, best: str, missing: str,
+def fmt_against(ratio: dict, holds: bool) -> str:
+    """A ratio judged against a target: three digits where it misses, so that 0.993 does not read as 1.00."""
+    return fmt_summary(ratio, 2 if holds else 3)
+
+
+def every_endpoint_target(name: str, ratios: list[dict], key: str, target: float, at_least: bool, missing: str,
                           complete: bool) -> tuple[str, str, bool | None]:
-    """A target each endpoint and concurrency must meet: names every pair that misses, or the closest one."""
-    measured, missed = misses(ratios, key, holds, best)
+    """A target each endpoint and concurrency must meet: names every pair whose median misses, worst first,
+    or else the closest one."""
+    measured = [r for r in ratios if r[key]["median"] is not None]
     if not measured:
         return (name, "not measured", None)
+    missed = sorted((r for r in measured if not meets(r[key]["median"], target, at_least)),
+                    key=lambda r: r[key]["median"], reverse=not at_least)
     if missed:
-        text = "misses on " + "; ".join(f"{r['endpoint']}, c={r['connections']}: {fmt_summary(r[key], 3)}×"
+        text = "misses on " + "; ".join(f"{r['endpoint']}, c={r['connections']}: {fmt_against(r[key], False)}×"
                                         for r in missed)
     else:
-        closest = (min if best == "lowest" else max)(measured, key=lambda r: r[key]["median"])
-        text = f"{best} {fmt_summary(closest[key])}× ({closest['endpoint']}, c={closest['connections']})"
+        closest = (min if at_least else max)(measured, key=lambda r: r[key]["median"])
+        text = (f"{'lowest' if at_least else 'highest'} {fmt_against(closest[key], True)}× "
+                f"({closest['endpoint']}, c={closest['connections']})")
     return (name, text + missing, not missed and complete)
 
 
@@ -143,20 +147,16 @@ def runtime_targets(ratios: list[dict], expected_rows: int) -> list[tuple[str, s
     measured = sum(1 for r in ratios if r["rps_vs_hono"]["median"] is not None)
     complete = measured == expected_rows
     missing = "" if complete else f"; only {measured} of {expected_rows} endpoint/concurrency pairs measured"
-    health = [r for r in ratios if r["endpoint"] == "health" and r["rps_vs_floor"]["median"] is not None]
-
-    def against_floor(r: dict) -> str:  # three digits where it misses, so that 0.799 does not read as 0.80
-        ratio = r["rps_vs_floor"]
-        return f"c={r['connections']}: {fmt_summary(ratio, 2 if ratio['median'] >= 0.8 else 3)}×"
-
+    health = [(r["connections"], r["rps_vs_floor"], meets(r["rps_vs_floor"]["median"], 0.8, True))
+              for r in ratios if r["endpoint"] == "health" and r["rps_vs_floor"]["median"] is not None]
     return [
-        every_endpoint_target("Ours ≥ 1.0× Hono req/s on every endpoint", ratios, "rps_vs_hono",
-                              lambda v: v >= 1.0, "lowest", missing, complete),
-        every_endpoint_target("Ours p99 ≤ Hono's on every endpoint", ratios, "p99_vs_hono",
-                              lambda v: v <= 1.0, "highest", missing, complete),
+        every_endpoint_target("Ours ≥ 1.0× Hono req/s on every endpoint", ratios, "rps_vs_hono", 1.0, True,
+                              missing, complete),
+        every_endpoint_target("Ours p99 ≤ Hono's on every endpoint", ratios, "p99_vs_hono", 1.0, False,
+                              missing, complete),
         ("Ours ≥ 0.8× the floor's req/s on /api/health",
-         ", ".join(map(against_floor, health)) or "not measured",
-         None if not health else all(r["rps_vs_floor"]["median"] >= 0.8 for r in health)),
+         ", ".join(f"c={c}: {fmt_against(ratio, holds)}×" for c, ratio, holds in health) or "not measured",
+         None if not health else all(holds for *_, holds in health)),
     ]
 
 

@@ -69,6 +69,7 @@ def main() -> int:
     check_same_answer(paths, workers[0], workers[1], date)
     say("ours and health-js answer alike")
 
+    slices = FULL.slice_seconds()
     results = {(w.name, c): [] for w in workers for c in CONCURRENCIES}
     for round_index in range(args.rounds):
         with ExitStack() as servers_open:
@@ -77,8 +78,7 @@ def main() -> int:
                 warm_up(server, FLOOR_ENDPOINT, FULL)
             for connections in CONCURRENCIES:
                 say(f"round {round_index + 1}/{args.rounds}, c={connections}")
-                loads = interleaved_throughput(paths, turn, round_index, FLOOR_ENDPOINT, connections,
-                                               FULL.slice_seconds())
+                loads = interleaved_throughput(paths, turn, round_index, FLOOR_ENDPOINT, connections, slices)
                 for server, load in loads.items():
                     if load.errors:
                         raise BenchError(f"{server.worker.name}: {load.errors} errors under load")
@@ -86,7 +86,6 @@ def main() -> int:
 
     import report  # bench/report.py: the report's own number formatting
 
-    slices = FULL.slice_seconds()
     print(f"\n/api/health, {args.rounds} rounds of {sum(slices)} s per worker and concurrency, in "
           f"{len(slices)} slices interleaved across the workers; medians (range)")
     for connections in CONCURRENCIES:

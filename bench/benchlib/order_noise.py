@@ -15,7 +15,7 @@ from .builds import build_ours, floor_worker
 from .endpoints import FLOOR_ENDPOINT
 from .proc import Progress
 from .profile import FULL
-from .runtime import interleaved_throughput, warm_up
+from .runtime import interleaved_throughput, rotated, warm_up
 from .workerd import Server
 
 ORDERS = {"back to back": [FULL.load_seconds], "interleaved": FULL.slice_seconds()}
@@ -42,8 +42,7 @@ def main() -> int:
             # Which order runs first alternates. In 8 rounds with back to back always first, straight after
             # the warm-up, its median was 0.68 against the interleaved order's 0.82 (likely V8 still
             # compiling ours' wasm on the server's core; not verified).
-            orders = list(ORDERS.items())
-            for order, slices in orders[round_index % 2:] + orders[:round_index % 2]:
+            for order, slices in rotated(list(ORDERS.items()), round_index):
                 result = interleaved_throughput(paths, turn, round_index, FLOOR_ENDPOINT, args.connections, slices)
                 ratios[order].append((result[ours].rps / result[floor].rps,
                                       result[ours].cpu_us_per_request / result[floor].cpu_us_per_request))

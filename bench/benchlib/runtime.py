@@ -99,10 +99,9 @@ def measure_interleaved(paths: Paths, turn: list[Server], shift: int, endpoint: 
     """One endpoint and concurrency on every server of `turn`: wrk in the profile's interleaved slices
     (`interleaved_throughput`), then oha for the latencies, server after server (starting `shift` along)."""
     throughput = interleaved_throughput(paths, turn, shift, endpoint, connections, profile.slice_seconds())
-    start = shift % len(turn)
     window = profile.latency_window(endpoint, connections)
     return [(server, with_latency(throughput[server], oha(server.port, endpoint, connections, window)))
-            for server in turn[start:] + turn[:start]]
+            for server in rotated(turn, shift)]
 
 
 def interleaved_throughput(paths: Paths, turn: list[Server], shift: int, endpoint: Endpoint, connections: int,
@@ -112,10 +111,15 @@ def interleaved_throughput(paths: Paths, turn: list[Server], shift: int, endpoin
     worker alike; each server's slices combined. One slice is the servers back to back."""
     slices: dict[Server, list[LoadResult]] = {server: [] for server in turn}
     for index, seconds in enumerate(slice_seconds):
-        start = (shift + index) % len(turn)
-        for server in turn[start:] + turn[:start]:
+        for server in rotated(turn, shift + index):
             slices[server].append(wrk(paths, server.port, endpoint, connections, seconds, server.process.pid))
     return {server: combined(results) for server, results in slices.items()}
+
+
+def rotated(items: list, shift: int) -> list:
+    """`items` starting `shift` along, wrapping round: who goes first changes from one turn to the next."""
+    start = shift % len(items)
+    return items[start:] + items[:start]
 
 
 def throughput(paths: Paths, workers: list[Worker], date: str, profile: Profile, say) -> dict:
