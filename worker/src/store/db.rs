@@ -3,7 +3,9 @@
 //! Rows are read straight into the generated API types: the selected column names are the field names, and
 //! enum columns hold the wire values (`info`, `queued`, …) that the generated types deserialize.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
@@ -94,12 +96,17 @@ pub struct StoredEvent {
 #[derive(Clone)]
 pub struct Db {
     sql: SqlStorage,
+    /// The paused flag as last read or written, shared by every clone. The object is its database's only
+    /// writer, so this copy cannot go stale while the object lives; a write that fails to commit resets the
+    /// object, and the copy with it. It spares every pause, resume and start of a run a SQL statement (two
+    /// crossings into the runtime), the largest single cost of a repeated pause.
+    paused: Rc<Cell<Option<bool>>>,
 }
 
 impl Db {
     /// Opens the database, creating the schema where it is missing.
     pub fn open(sql: SqlStorage) -> worker::Result<Self> {
-        let db = Self { sql };
+        let db = Self { sql, paused: Rc::default() };
         for statement in SCHEMA {
             db.execute(statement, Vec::new())?;
         }
@@ -251,11 +258,18 @@ impl Db {
 
     /// Whether new runs are held; false until the first pause.
     pub fn paused(&self) -> worker::Result<bool> {
-        Ok(self.state_value(PAUSED)?.is_some_and(|value| value == "true"))
+        if let Some(paused) = self.paused.get() {
+            return Ok(paused);
+        }
+        let paused = self.state_value(PAUSED)?.is_some_and(|value| value == "true");
+        self.paused.set(Some(paused));
+        Ok(paused)
     }
 
     pub fn set_paused(&self, paused: bool) -> worker::Result<()> {
-        self.set_state_value(PAUSED, if paused { "true" } else { "false" })
+        self.set_state_value(PAUSED, if paused { "true" } else { "false" })?;
+        self.paused.set(Some(paused));
+        Ok(())
     }
 
     fn state_value(&self, key: &str) -> worker::Result<Option<String>> {
