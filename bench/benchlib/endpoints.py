@@ -90,8 +90,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("logs", "GET", "/api/logs?limit=100", 200, headers=(AUTH,), store=True),
     # A session check, then counters aggregated in the Durable Object's SQLite.
     Endpoint("metrics", "GET", "/api/metrics", 200, headers=(AUTH,), store=True),
-    # Pausing while paused: after the first request this is a session check, body validation and a store
-    # read, every time.
+    # Pausing while paused: after the first request this is a session check, body validation and a call to
+    # the Durable Object, which knows the flag from memory (optimisations/19) and writes nothing, every time.
     Endpoint("control", "POST", "/api/control", 200, body='{"action":"pause"}', headers=(JSON, AUTH), store=True),
     # An MCP tool call on an open session (KV_SEED): the MCP session check, then what the metrics row does
     # (its scope check included), answered with JSON, not an event stream.
