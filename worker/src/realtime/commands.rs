@@ -107,9 +107,8 @@ enum Change {
 
 fn set_paused(db: &Db, paused: bool) -> Result<Change, StoreError> {
     // Read first (from memory, once the object knows the flag), so that an action that changes nothing (a
-    // repeated pause) writes nothing. A single
-    // `UPDATE … WHERE value <> ? RETURNING` counts as a write to the Durable Object's storage even when it
-    // matches no row, and made a repeated pause 7% dearer in CPU
+    // repeated pause) writes nothing. A single `UPDATE … WHERE value <> ? RETURNING` counts as a write to the
+    // Durable Object's storage even when it matches no row, and made a repeated pause 7% dearer in CPU
     // (`bench/optimisations/11-fewer-statements-and-crossings.json`).
     if db.paused()? == paused {
         let message = if paused { "runs are already paused" } else { "runs are not paused" };

@@ -5,7 +5,6 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
@@ -92,21 +91,21 @@ pub struct StoredEvent {
     pub data: String,
 }
 
-/// Typed access to the Durable Object's SQLite database (a handle: clones use the same database).
-#[derive(Clone)]
+/// Typed access to the Durable Object's SQLite database. The object opens it once and keeps it (not
+/// `Clone`: a copy would hold its own `paused`).
 pub struct Db {
     sql: SqlStorage,
-    /// The paused flag as last read or written, shared by every clone. The object is its database's only
-    /// writer, so this copy cannot go stale while the object lives; a write that fails to commit resets the
-    /// object, and the copy with it. It spares every pause, resume and start of a run a SQL statement (two
-    /// crossings into the runtime), the largest single cost of a repeated pause.
-    paused: Rc<Cell<Option<bool>>>,
+    /// The paused flag as last read or written. The object is its database's only writer, so this copy cannot
+    /// go stale while the object lives; a write that fails to commit resets the object, and the copy with it.
+    /// It spares every pause, resume and start of a run a SQL statement (two crossings into the runtime), the
+    /// largest single cost of a repeated pause.
+    paused: Cell<Option<bool>>,
 }
 
 impl Db {
     /// Opens the database, creating the schema where it is missing.
     pub fn open(sql: SqlStorage) -> worker::Result<Self> {
-        let db = Self { sql, paused: Rc::default() };
+        let db = Self { sql, paused: Cell::new(None) };
         for statement in SCHEMA {
             db.execute(statement, Vec::new())?;
         }
