@@ -1,5 +1,7 @@
 """The requests the runtime benchmark sends, one line each. Every request carries an allowed `Origin`, as a
-browser on chatgpt.com would send it, so both workers run their CORS code on every request."""
+browser on chatgpt.com would send it, so both workers run their CORS code on every request. Health and the
+well-known document are public routes (`cors: public` in the spec): both workers answer them with
+`Access-Control-Allow-Origin: *`, whatever the `Origin` (`bench/parity` checks the two agree)."""
 
 import json
 from collections.abc import Callable

@@ -1,11 +1,12 @@
 """`bench/health-js [--rounds N]`: ours' `/api/health` beside the floor and beside the same answer written
 directly in JavaScript (`baselines/health-js`), at 1 and 32 connections: req/s and the server's CPU per request.
 
-The floor answers 15 constant bytes without reading the request; ours' health answer reads the method, the
-URL and the Origin header, checks five bindings, carries a fresh timestamp and a `Vary` header. The JavaScript
+The floor answers 15 constant bytes without reading the request; ours' health answer reads the method and the
+URL, checks five bindings, carries a fresh timestamp and, as a public route (`cors: public`),
+`Access-Control-Allow-Origin: *`. The JavaScript
 worker does that same work with nothing else around it, so ours ÷ it is what Rust, wasm and the generated
 dispatch cost, and it ÷ the floor is what the answer itself costs. Both answers are first checked to agree
-(status, headers, and the body but its timestamp), with and without an allowed Origin.
+(status, headers, and the body but its timestamp), with and without an Origin.
 
 Each round starts the three workers afresh and warms them up; then each concurrency gets the runtime part's
 seconds per worker in its interleaved slices (`runtime.interleaved_throughput`), so every ratio compares runs

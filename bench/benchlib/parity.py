@@ -5,7 +5,9 @@ Ours and Hono are built (as `bench/run` builds them), started in workerd and see
 endpoint's request is sent to both, and their answers must agree in status and in JSON shape: the same keys at
 every level and the same type for every value (timestamps, ids and messages may differ). Where an endpoint
 checks its body (`Endpoint.check`, e.g. an MCP tool result), both answers must pass it, and for `mcp-call`,
-computed from the seeded store alone, the `structuredContent` must be equal. Exits 1 on any difference.
+computed from the seeded store alone, the `structuredContent` must be equal. Both must also grant the same CORS
+access: the same `Access-Control-Allow-Origin` and `-Credentials`, and both varied by `Origin` or neither (header
+costs are a large part of the cheapest answers). Exits 1 on any difference.
 """
 
 import json
@@ -14,7 +16,7 @@ import sys
 from . import tool
 from .builds import build_hono, build_ours
 from .endpoints import ENDPOINTS, Endpoint
-from .proc import request
+from .proc import exchange
 from .runtime import seed
 from .workerd import Server
 
@@ -44,17 +46,30 @@ def parsed(body: bytes):
         return body.decode(errors="replace")
 
 
-def answers(server: Server) -> dict[str, tuple[int, bytes]]:
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def answers(server: Server) -> dict[str, Answer]:
     seed(server)
-    return {e.key: request(server.port, e.method, e.path, e.body, e.all_headers()) for e in ENDPOINTS}
+    return {e.key: exchange(server.port, e.method, e.path, e.body, e.all_headers()) for e in ENDPOINTS}
 
 
-def differences(endpoint: Endpoint, ours: tuple[int, bytes], hono: tuple[int, bytes]) -> list[str]:
-    found = [f"{name}: {problem}" for name, answer in (("ours", ours), ("hono", hono))
-             if (problem := endpoint.problem(*answer))]
+def cors_grant(headers: dict[str, str]) -> dict[str, object]:
+    """What an answer grants the requesting origin, as a browser reads it."""
+    varies = any(item.strip().lower() == "origin" for item in headers.get("vary", "").split(","))
+    return {"allow-origin": headers.get("access-control-allow-origin"),
+            "allow-credentials": headers.get("access-control-allow-credentials"),
+            "vary-origin": varies}
+
+
+def differences(endpoint: Endpoint, ours: Answer, hono: Answer) -> list[str]:
+    found = [f"{name}: {problem}" for name, (status, _, body) in (("ours", ours), ("hono", hono))
+             if (problem := endpoint.problem(status, body))]
     if found:
         return found
-    ours_value, hono_value = parsed(ours[1]), parsed(hono[1])
+    if (ours_grant := cors_grant(ours[1])) != (hono_grant := cors_grant(hono[1])):
+        found.append(f"CORS differs:\n    ours {ours_grant}\n    hono {hono_grant}")
+    ours_value, hono_value = parsed(ours[2]), parsed(hono[2])
     if shape(ours_value) != shape(hono_value):
         found.append(f"shapes differ:\n    ours {json.dumps(shape(ours_value))}\n    hono {json.dumps(shape(hono_value))}")
     if keys := EQUAL_AT.get(endpoint.key):

@@ -126,11 +126,19 @@ def free_port() -> int:
 def request(port: int, method: str, path: str, body: str | None = None,
             headers: dict[str, str] | None = None, timeout: float = 10.0) -> tuple[int, bytes]:
     """One HTTP request to the local server: (status, body)."""
+    status, _, answer = exchange(port, method, path, body, headers, timeout)
+    return status, answer
+
+
+def exchange(port: int, method: str, path: str, body: str | None = None,
+             headers: dict[str, str] | None = None, timeout: float = 10.0) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request to the local server: (status, headers by lower-case name, body)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, response.read()
+        answer_headers = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, answer_headers, response.read()
     finally:
         connection.close()
 

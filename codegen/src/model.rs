@@ -324,11 +324,22 @@ pub struct Route {
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub scopes: Vec<String>,
+    /// Which browser origins may read the answers.
+    pub cors: RouteCors,
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub response: Option<Response>,
     /// Documented error responses by status, including those every route of this shape can return.
     pub errors: BTreeMap<u16, String>,
+}
+
+/// Which browser origins may read a route's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteCors {
+    /// The spec's allowed origins, with its credentials setting.
+    Listed,
+    /// Any origin, without credentials.
+    Public,
 }
 
 impl Route {

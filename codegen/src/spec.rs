@@ -524,6 +524,12 @@ pub struct RouteSpec {
     /// OAuth scopes a caller needs.
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// Which browser origins may read the answers. `listed` (the default): the origins the `cors` section
+    /// allows, each echoed, with its `allow_credentials`. `public`: any origin, without credentials
+    /// (`Access-Control-Allow-Origin: *`), for answers that are the same for every caller, such as health
+    /// checks and discovery documents; not for routes with scopes, sign-in steps, streams or the MCP endpoint.
+    #[serde(default)]
+    pub cors: RouteCorsSpec,
     #[serde(default)]
     pub path_params: BTreeMap<String, FieldSpec>,
     #[serde(default)]
@@ -539,6 +545,15 @@ pub struct RouteSpec {
     /// Documented error responses: status code to when it happens.
     #[serde(default)]
     pub errors: BTreeMap<u16, String>,
+}
+
+/// Which browser origins may read a route's answers (see `RouteSpec::cors`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RouteCorsSpec {
+    #[default]
+    Listed,
+    Public,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

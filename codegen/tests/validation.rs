@@ -217,9 +217,9 @@ fn unknown_keys_everywhere_are_reported_together() {
 spec.yaml:4:3: error at worker.nmae: unknown key `nmae`
     help: did you mean `name`? (expected one of: name, crate, compatibility_date, compatibility_flags, environment_var, default_environment)
 spec.yaml:56:5: error at routes[0].sumary: unknown key `sumary`
-    help: did you mean `summary`? (expected one of: id, method, path, kind, summary, description, tags, scopes, path_params, query, header, body, response, errors)
+    help: did you mean `summary`? (expected one of: id, method, path, kind, summary, description, tags, scopes, cors, path_params, query, header, body, response, errors)
 spec.yaml:75:5: error at routes[2].timeout: unknown key `timeout`
-    help: expected one of: id, method, path, kind, summary, description, tags, scopes, path_params, query, header, body, response, errors
+    help: expected one of: id, method, path, kind, summary, description, tags, scopes, cors, path_params, query, header, body, response, errors
 3 errors in spec.yaml
 "#,
     );
@@ -237,7 +237,7 @@ fn misspelled_required_key_is_reported_once() {
         &spec,
         r#"
 spec.yaml:55:5: error at routes[0].sumary: unknown key `sumary`
-    help: did you mean `summary`? (expected one of: id, method, path, kind, summary, description, tags, scopes, path_params, query, header, body, response, errors)
+    help: did you mean `summary`? (expected one of: id, method, path, kind, summary, description, tags, scopes, cors, path_params, query, header, body, response, errors)
 spec.yaml:57:16: error at routes[0].response.typ: unknown key `typ`
     help: did you mean `type`? (expected one of: status, type, description)
 2 errors in spec.yaml
@@ -1493,6 +1493,45 @@ spec.yaml:71:12: error at routes[2].kind.sse: `REALTIM` is not a declared Durabl
 spec.yaml:71:36: error at routes[2].kind.sse.heartbeat_seconds: a heartbeat every 120 seconds is out of range
     help: use 1 to 90 seconds: proxies, Cloudflare's included, close a connection that stays silent for about 100 seconds
 2 errors in spec.yaml
+"#,
+    );
+}
+
+/// `cors: public` answers every origin alike, so only routes that answer every caller alike may have it, and
+/// a path has one preflight answer, so all its routes must agree.
+#[test]
+fn public_cors() {
+    let public = with(&[("    path: /health\n", "    path: /health\n    cors: public\n")]);
+    let model = codegen::load::load(&public).expect("a public JSON route is valid");
+    assert_eq!(model.routes[0].cors, codegen::model::RouteCors::Public);
+    assert_eq!(model.routes[1].cors, codegen::model::RouteCors::Listed);
+
+    let spec = with(&[("    path: /events\n", "    path: /events\n    cors: everyone\n")]);
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:71:5: error at routes[2].cors: `everyone` is not an accepted value
+    help: expected one of: listed, public
+1 error in spec.yaml
+"#,
+    );
+
+    let spec = with(&[
+        ("    path: /health\n", "    path: /health\n    cors: public\n"),
+        ("    path: /runs/{run_id}\n", "    path: /runs/{run_id}\n    cors: public\n"),
+        ("    path: /events\n", "    path: /events\n    cors: public\n"),
+    ]);
+    let spec = format!("{spec}  - id: put_health\n    method: PUT\n    path: /health\n    summary: Set health\n    response: {{type: Health}}\n");
+    assert_report(
+        &spec,
+        r#"
+spec.yaml:62:5: error at routes[1].cors: a public route cannot require scopes: its answer is the same for every origin and caller
+    help: remove `cors: public`, or the route's `scopes`
+spec.yaml:73:5: error at routes[2].cors: only JSON, redirect and document routes can be public
+    help: remove `cors: public`: sign-in steps, event streams, WebSockets and the MCP endpoint answer the `cors` section's origins only
+spec.yaml:76:5: error at routes[3].cors: `/health` is readable by the `cors` section's origins here but by every origin (`cors: public`) in routes[0] (`get_health`), which serves the same path
+    help: give both routes the same `cors`: a path has one answer to a CORS preflight
+3 errors in spec.yaml
 "#,
     );
 }

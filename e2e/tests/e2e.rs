@@ -34,7 +34,8 @@ use e2e::checks::control::{
     start_test_flow, UNREACHABLE_MCP_ENDPOINT,
 };
 use e2e::checks::cors::{
-    expect_cors_grant, expect_list_contains, expect_no_cors_headers, expect_nothing_exposed, REFUSED_ORIGIN,
+    expect_cors_grant, expect_list_contains, expect_no_cors_headers, expect_nothing_exposed, expect_public_grant,
+    LISTED_PATH, REFUSED_ORIGIN,
 };
 use e2e::checks::event_log::EventLog;
 use e2e::checks::observability::{entry_id, fetch_all_logs, last_log_id, log_entries, MetricsSnapshot};
@@ -1039,7 +1040,7 @@ fn cors_grants_only_listed_origins(context: &Context) -> CheckResult {
     for origin in ["https://chatgpt.com", "https://chat.openai.com"] {
         // Browsers need the grant on error answers too, or the page cannot read the error.
         for (method, path, status) in
-            [("GET", "/api/health", 200), ("GET", "/api/nope", 404), ("POST", "/api/control", 400)]
+            [("GET", LISTED_PATH, 200), ("GET", "/api/nope", 404), ("POST", "/api/control", 400)]
         {
             let check = format!("{origin} {method} {path}");
             let mut request = Request::new(method, probe.url(path)).header("Origin", origin);
@@ -1055,9 +1056,14 @@ fn cors_grants_only_listed_origins(context: &Context) -> CheckResult {
     }
     for origin in [REFUSED_ORIGIN, "https://chatgpt.com.evil.example", "http://chatgpt.com", "null"] {
         let check = format!("refused origin {origin}");
-        let exchange = probe.send(&check, Request::new("GET", probe.url("/api/health")).header("Origin", origin))?;
+        let exchange = probe.send(&check, Request::new("GET", probe.url(LISTED_PATH)).header("Origin", origin))?;
         probe.expect_status(&check, &exchange, 200)?;
         expect_no_cors_headers(&probe, &check, &exchange)?;
+        // A public route answers the same origin, as it answers every origin.
+        let check = format!("{check}, public /api/health");
+        let exchange = probe.send(&check, Request::new("GET", probe.url("/api/health")).header("Origin", origin))?;
+        probe.expect_status(&check, &exchange, 200)?;
+        expect_public_grant(&probe, &check, &exchange)?;
     }
     for (origin, granted) in [("https://chat.openai.com", true), (REFUSED_ORIGIN, false)] {
         let check = format!("preflight from {origin}");

@@ -1,6 +1,7 @@
-// The dashboard in headless Chromium, end to end: it loads and shows health, signs in through the local
-// authorization server, shows the stored records, receives a run started elsewhere over SSE without a
-// reload, pauses runs with a click, refuses and then accepts a test flow from its form, and signs out.
+// The dashboard in headless Chromium, end to end: it loads and shows health, reads the public routes (and
+// only those) across origins, signs in through the local authorization server, shows the stored records,
+// receives a run started elsewhere over SSE without a reload, pauses runs with a click, refuses and then
+// accepts a test flow from its form, and signs out.
 //
 // Run by the end-to-end suite (e2e/tests/e2e.rs, step "the dashboard in a browser"), which passes:
 //   E2E_BASE_URL        where this run's server listens (http://127.0.0.1:PORT)
@@ -132,6 +133,37 @@ async function main(page, context) {
     const bindings = await page.$$eval("#bindings li span:nth-child(2)", (names) => names.map((n) => n.textContent));
     const wanted = health.bindings.map((binding) => binding.name);
     check(JSON.stringify(bindings) === JSON.stringify(wanted), `bindings ${wanted}`, bindings);
+  });
+
+  // The page's origin is not the server's address (baseUrl), so these requests are cross-origin: Chromium
+  // enforces CORS on them as it would for a page on any other site.
+  await step("a page on another origin reads the public routes, and only them", async () => {
+    const results = await page.evaluate(async (server) => {
+      const attempt = async (path, init) => {
+        try {
+          const response = await fetch(new URL(path, server), init);
+          return `${response.status}`;
+        } catch (error) {
+          return `refused (${error.name})`;
+        }
+      };
+      return {
+        health: await attempt("/api/health"),
+        healthWithPreflight: await attempt("/api/health", { headers: { Authorization: "Bearer x" } }),
+        metadata: await attempt("/.well-known/oauth-protected-resource"),
+        healthWithCredentials: await attempt("/api/health", { credentials: "include" }),
+        reference: await attempt("/docs"),
+      };
+    }, baseUrl.href);
+    const expected = {
+      health: "200",
+      healthWithPreflight: "200",
+      metadata: "200",
+      // `*` never grants a request that sends credentials, and the reference answers listed origins only.
+      healthWithCredentials: "refused (TypeError)",
+      reference: "refused (TypeError)",
+    };
+    check(JSON.stringify(results) === JSON.stringify(expected), JSON.stringify(expected), results);
   });
 
   await step("signed out, the page offers Sign in and shows no records", async () => {

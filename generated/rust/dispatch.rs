@@ -68,14 +68,15 @@ pub async fn handle<S: Service>(
         origin: origin.as_deref(),
     };
 
-    let outcome = match route(service, method, incoming).await {
+    let (access, answer) = route(service, method, incoming);
+    let outcome = match answer.await {
         ::core::result::Result::Ok(outcome) => outcome,
         ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()),
     };
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => CORS.finish(origin.as_deref(), response),
+        Outcome::Fresh(response) => CORS.finish(access, origin.as_deref(), response),
     }
 }
 
@@ -88,154 +89,262 @@ type Answer<'a> = ::core::pin::Pin<
     >,
 >;
 
-/// Picks the handler of a request. Arms only start a handler and `handle` awaits it, so this stays a
-/// plain function whose size grows with the route count, not a future holding every handler's state.
+/// Picks the handler of a request, and who may read its answer. Arms only start a handler and `handle`
+/// awaits it, so this stays a plain function whose size grows with the route count, not a future
+/// holding every handler's state.
 fn route<'a, S: Service>(
     service: &'a S,
     method: ::worker::Method,
     incoming: Incoming<'a>,
-) -> Answer<'a> {
+) -> (::codegen_runtime::CorsAccess, Answer<'a>) {
     use ::worker::Method;
+    use ::codegen_runtime::CorsAccess;
 
     match incoming.segments {
         [".well-known", "mcp.json"] => {
-            match method {
-                Method::Get => start(handle_mcp_manifest(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Public,
+                match method {
+                    Method::Get => start(handle_mcp_manifest(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Public, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         [".well-known", "oauth-protected-resource"] => {
-            match method {
-                Method::Get => start(handle_oauth_protected_resource(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Public,
+                match method {
+                    Method::Get => {
+                        start(handle_oauth_protected_resource(service, incoming))
+                    }
+
+                    Method::Options => {
+                        preflight(CorsAccess::Public, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "control"] => {
-            match method {
-                Method::Post => start(handle_post_control(service, incoming)),
-                Method::Options => preflight(&incoming, "POST, OPTIONS"),
-                other => not_allowed(other, "POST, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Post => start(handle_post_control(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "POST, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "POST, OPTIONS"),
+                },
+            )
         }
 
         ["api", "health"] => {
-            match method {
-                Method::Get => start(handle_get_health(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Public,
+                match method {
+                    Method::Get => start(handle_get_health(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Public, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "logs"] => {
-            match method {
-                Method::Get => start(handle_get_logs(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_get_logs(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "metrics"] => {
-            match method {
-                Method::Get => start(handle_get_metrics(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_get_metrics(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "runs"] => {
-            match method {
-                Method::Get => start(handle_get_runs(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_get_runs(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "test-flow"] => {
-            match method {
-                Method::Post => start(handle_post_test_flow(service, incoming)),
-                Method::Options => preflight(&incoming, "POST, OPTIONS"),
-                other => not_allowed(other, "POST, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Post => start(handle_post_test_flow(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "POST, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "POST, OPTIONS"),
+                },
+            )
         }
 
         ["api", "traces"] => {
-            match method {
-                Method::Get => start(handle_get_traces(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_get_traces(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["auth", "callback"] => {
-            match method {
-                Method::Get => start(handle_auth_callback(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_auth_callback(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["auth", "login"] => {
-            match method {
-                Method::Get => start(handle_auth_login(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_auth_login(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["auth", "logout"] => {
-            match method {
-                Method::Get => start(handle_auth_logout(service, incoming)),
-                Method::Post => start(handle_auth_logout(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, POST, OPTIONS"),
-                other => not_allowed(other, "GET, POST, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_auth_logout(service, incoming)),
+                    Method::Post => start(handle_auth_logout(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, POST, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, POST, OPTIONS"),
+                },
+            )
         }
 
         ["docs"] => {
-            match method {
-                Method::Get => start(handle_api_reference(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_api_reference(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["events"] => {
-            match method {
-                Method::Get => start(handle_events(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_events(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["mcp"] => {
-            match method {
-                Method::Get => start(handle_mcp(service, incoming)),
-                Method::Post => start(handle_mcp(service, incoming)),
-                Method::Delete => start(handle_mcp(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, POST, DELETE, OPTIONS"),
-                other => not_allowed(other, "GET, POST, DELETE, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_mcp(service, incoming)),
+                    Method::Post => start(handle_mcp(service, incoming)),
+                    Method::Delete => start(handle_mcp(service, incoming)),
+                    Method::Options => {
+                        preflight(
+                            CorsAccess::Listed,
+                            &incoming,
+                            "GET, POST, DELETE, OPTIONS",
+                        )
+                    }
+
+                    other => not_allowed(other, "GET, POST, DELETE, OPTIONS"),
+                },
+            )
         }
 
         ["openapi.json"] => {
-            match method {
-                Method::Get => start(handle_openapi_document(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Public,
+                match method {
+                    Method::Get => start(handle_openapi_document(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Public, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         _ => {
             let message = ::std::format!(
                 "no route for {} {}", method, incoming.url.path()
             );
-            answered(
-                ::core::result::Result::Err(
-                    ::codegen_runtime::ApiError::not_found(message),
+            (
+                CorsAccess::Listed,
+                answered(
+                    ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::not_found(message),
+                    ),
                 ),
             )
         }
@@ -258,10 +367,14 @@ fn answered<'a>(
     ::std::boxed::Box::pin(::core::future::ready(result))
 }
 
-fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
+fn preflight<'a>(
+    access: ::codegen_runtime::CorsAccess,
+    incoming: &Incoming<'_>,
+    methods: &'static str,
+) -> Answer<'a> {
     answered(
         CORS
-            .preflight(incoming.origin, methods)
+            .preflight(access, incoming.origin, methods)
             .map(Outcome::Complete)
             .map_err(::core::convert::Into::into),
     )

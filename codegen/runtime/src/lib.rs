@@ -19,7 +19,7 @@ mod request_url;
 mod respond;
 
 pub use checks::{Checked, Checks, FromParam, Param, ParamIn};
-pub use cors::CorsPolicy;
+pub use cors::{CorsAccess, CorsPolicy};
 pub use error::{ApiError, ErrorCode};
 pub use extract::{decode_json, read_json, Format, Query, Validate};
 pub use json::Json;

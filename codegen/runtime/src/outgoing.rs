@@ -10,6 +10,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use worker::web_sys;
 
+use crate::cors::Grant;
+
 /// A response this worker built: status, content type, body, and any headers of its own.
 ///
 /// `worker::Response` holds its headers in a JavaScript `Headers` object from the start, so each header (the
@@ -162,24 +164,23 @@ thread_local! {
 pub(crate) enum SharedHeaders {
     /// Just the content type, if any.
     Plain { content_type: Option<Text> },
-    /// A fresh answer's content type and CORS headers for an origin: `origin` indexes the policy's allowed
-    /// origins, `None` is an origin it does not allow (or no `Origin` at all); `exposes` says whether the
-    /// answer carries a header the policy exposes.
-    Answer { policy: Policy, content_type: Option<Text>, origin: Option<usize>, exposes: bool },
+    /// A fresh answer's content type and CORS headers: what it grants the origin that asked, and whether it
+    /// carries a header the policy exposes.
+    Answer { policy: Policy, content_type: Option<Text>, grant: Grant, exposes: bool },
     /// A preflight's answer for a path serving `methods`.
-    Preflight { policy: Policy, methods: Text, origin: Option<usize> },
+    Preflight { policy: Policy, methods: Text, grant: Grant },
 }
 
 impl SharedHeaders {
     fn headers(&self) -> Vec<(&'static str, &'static str)> {
         match *self {
             Self::Plain { content_type } => content_type.map(|text| ("Content-Type", text.0)).into_iter().collect(),
-            Self::Answer { policy, content_type, origin, exposes } => {
+            Self::Answer { policy, content_type, grant, exposes } => {
                 let mut headers: Vec<_> = content_type.map(|text| ("Content-Type", text.0)).into_iter().collect();
-                headers.extend(policy.0.answer_headers(origin, exposes));
+                headers.extend(policy.0.answer_headers(grant, exposes));
                 headers
             }
-            Self::Preflight { policy, methods, origin } => policy.0.preflight_headers(methods.0, origin),
+            Self::Preflight { policy, methods, grant } => policy.0.preflight_headers(methods.0, grant),
         }
     }
 }

@@ -23,6 +23,8 @@ pub(super) fn check_routes(
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     let mut endpoints: BTreeMap<(HttpMethod, String), usize> = BTreeMap::new();
     let mut documents: BTreeMap<DocumentKind, usize> = BTreeMap::new();
+    // The first route on each path shape, and its CORS: a path has one preflight answer.
+    let mut cors_by_shape: BTreeMap<String, (usize, RouteCors)> = BTreeMap::new();
     let mut routes = Vec::new();
 
     for (i, route) in spec.routes.iter().enumerate() {
@@ -82,6 +84,24 @@ pub(super) fn check_routes(
             }
         }
         let kind = check_kind(check, route, &methods, &at, spec, bindings, &mut documents, i);
+        let cors = check_cors(check, route, &kind, &at);
+        match cors_by_shape.get(&shape) {
+            Some(&(first, first_cors)) if first_cors != cors => check.error(
+                at.key("cors"),
+                format!(
+                    "`{}` is readable by {} here but by {} in routes[{first}] (`{}`), which serves the same path",
+                    route.path,
+                    cors_name(cors),
+                    cors_name(first_cors),
+                    spec.routes[first].id
+                ),
+                "give both routes the same `cors`: a path has one answer to a CORS preflight",
+            ),
+            Some(_) => {}
+            None => {
+                cors_by_shape.insert(shape.clone(), (i, cors));
+            }
+        }
         let params = check_params(check, route, &segments, &at, &spec.types);
         check_references(check, route, &at, spec, oauth);
         let body = route.body.as_ref().map(|body| {
@@ -111,6 +131,7 @@ pub(super) fn check_routes(
             description: route.description.clone(),
             tags: route.tags.clone(),
             scopes: route.scopes.clone(),
+            cors,
             params,
             body,
             response,
@@ -273,6 +294,39 @@ fn check_kind(
         }
     }
     kind
+}
+
+/// A public route answers every origin alike and without credentials, so it must answer every caller alike
+/// too, and build its own answer (streams and the MCP endpoint check who is calling, by Origin or session).
+fn check_cors(check: &mut Checker<'_>, route: &spec::RouteSpec, kind: &RouteKind, at: &YamlPath) -> RouteCors {
+    match route.cors {
+        spec::RouteCorsSpec::Listed => RouteCors::Listed,
+        spec::RouteCorsSpec::Public => {
+            if !route.scopes.is_empty() {
+                check.error(
+                    at.key("cors"),
+                    "a public route cannot require scopes: its answer is the same for every origin and caller",
+                    "remove `cors: public`, or the route's `scopes`",
+                );
+            }
+            if !matches!(kind, RouteKind::Json | RouteKind::Redirect | RouteKind::Document(_)) {
+                check.error(
+                    at.key("cors"),
+                    "only JSON, redirect and document routes can be public",
+                    "remove `cors: public`: sign-in steps, event streams, WebSockets and the MCP endpoint answer \
+                     the `cors` section's origins only",
+                );
+            }
+            RouteCors::Public
+        }
+    }
+}
+
+fn cors_name(cors: RouteCors) -> &'static str {
+    match cors {
+        RouteCors::Listed => "the `cors` section's origins",
+        RouteCors::Public => "every origin (`cors: public`)",
+    }
 }
 
 /// The MCP route serves the `mcp` section: JSON-RPC on POST, session ends on DELETE, and GET only for the

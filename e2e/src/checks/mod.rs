@@ -415,6 +415,8 @@ fn suite() -> Vec<SuiteEntry> {
         reads(cors::refused_origin),
         reads(cors::preflight_allowed),
         reads(cors::preflight_refused),
+        reads(cors::public_routes),
+        reads(cors::public_preflight),
         reads(auth::scoped_routes_refuse_anonymous_callers),
         reads(auth::token_in_the_query_is_ignored).scoped(),
         reads(auth::login_redirects_to_the_authorization_server),

@@ -9,20 +9,24 @@ import { apiRoutes } from './routes/api.js';
 import { authRoutes } from './routes/auth.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { wellKnownRoutes } from './routes/well-known.js';
-import { ALLOWED_ORIGINS } from './origins.js';
+import { ALLOWED_ORIGINS, PUBLIC_PATHS } from './origins.js';
 
 export { RealtimeSession } from './realtime.js';
 
 const app = new Hono<{ Bindings: Env }>();
 
-// The spec's CORS policy, through Hono's middleware as the seed plan does.
-app.use('/*', cors({
+// The spec's CORS policy, through Hono's middleware as the seed plan does: its origins, with credentials, on
+// every route but the spec's public ones (`cors: public`), which any origin may read without credentials.
+const ALLOW_HEADERS = ['Authorization', 'Content-Type', 'X-Session-Id', 'Mcp-Session-Id', 'MCP-Protocol-Version'];
+const listedCors = cors({
   origin: ALLOWED_ORIGINS,
   credentials: true,
-  allowHeaders: ['Authorization', 'Content-Type', 'X-Session-Id', 'Mcp-Session-Id', 'MCP-Protocol-Version'],
+  allowHeaders: ALLOW_HEADERS,
   exposeHeaders: ['Mcp-Session-Id'],
   maxAge: 86400,
-}));
+});
+const publicCors = cors({ origin: '*', allowHeaders: ALLOW_HEADERS, maxAge: 86400 });
+app.use('/*', (c, next) => (PUBLIC_PATHS.has(c.req.path) ? publicCors : listedCors)(c, next));
 
 app.route('/api', apiRoutes);
 app.route('/auth', authRoutes);

@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::emit::examples::{json_number, type_example};
 use crate::emit::openapi::{format_name, operation_id, tags_in_order};
 use crate::model::OAuthStep;
-use crate::model::{Constraints, DocumentKind, Field, FieldType, Model, ParamLocation, Route, RouteKind, TypeDef};
+use crate::model::{
+    Constraints, DocumentKind, Field, FieldType, Model, ParamLocation, Route, RouteCors, RouteKind, TypeDef,
+};
 
 #[derive(Debug, Serialize)]
 pub struct Reference {
@@ -56,6 +58,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// What a route that does not answer plain JSON does.
     pub behaviour: Option<String>,
+    /// Any origin may read the answers (`cors: public`).
+    pub public: bool,
     pub scopes: Vec<Scope>,
     pub params: Vec<Row>,
     pub body: Option<Payload>,
@@ -124,6 +128,15 @@ pub struct Cors {
     pub allow_headers: Vec<String>,
     pub expose_headers: Vec<String>,
     pub max_age: Option<u32>,
+    /// The routes any origin may read, without credentials.
+    pub public_routes: Vec<RouteLink>,
+}
+
+/// A route named by its methods and path, and its anchor.
+#[derive(Debug, Serialize)]
+pub struct RouteLink {
+    pub label: String,
+    pub anchor: String,
 }
 
 /// The MCP server: where it is served and what each tool runs.
@@ -203,6 +216,19 @@ pub fn reference(model: &Model) -> Reference {
             allow_headers: cors.allow_headers.clone(),
             expose_headers: cors.expose_headers.clone(),
             max_age: cors.max_age,
+            public_routes: model
+                .routes
+                .iter()
+                .filter(|route| route.cors == RouteCors::Public)
+                .map(|route| RouteLink {
+                    label: format!(
+                        "{} {}",
+                        route.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "),
+                        route.path
+                    ),
+                    anchor: anchor("op", &route.id),
+                })
+                .collect(),
         }),
         mcp: mcp_view(model),
         error_example: pretty(&error_example(model)),
@@ -308,6 +334,7 @@ fn operation(model: &Model, route: &Route) -> Operation {
         summary: route.summary.clone(),
         description: route.description.clone(),
         behaviour: behaviour(&route.kind),
+        public: route.cors == RouteCors::Public,
         scopes: route
             .scopes
             .iter()

@@ -9,7 +9,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::params::struct_name;
-use crate::model::{DocumentKind, HttpMethod, Model, OAuthStep, ParamLocation, PathSegment, Route, RouteKind};
+use crate::model::{
+    DocumentKind, HttpMethod, Model, OAuthStep, ParamLocation, PathSegment, Route, RouteCors, RouteKind,
+};
 use crate::naming::{ident, snake_case};
 
 pub fn render(model: &Model) -> TokenStream {
@@ -67,13 +69,14 @@ pub fn render(model: &Model) -> TokenStream {
                 execution: &execution,
                 origin: origin.as_deref(),
             };
-            let outcome = match route(service, method, incoming).await {
+            let (access, answer) = route(service, method, incoming);
+            let outcome = match answer.await {
                 ::core::result::Result::Ok(outcome) => outcome,
                 ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()),
             };
             match outcome {
                 Outcome::Complete(response) => ::core::result::Result::Ok(response),
-                Outcome::Fresh(response) => CORS.finish(origin.as_deref(), response),
+                Outcome::Fresh(response) => CORS.finish(access, origin.as_deref(), response),
             }
         }
 
@@ -82,15 +85,21 @@ pub fn render(model: &Model) -> TokenStream {
             ::std::boxed::Box<dyn ::core::future::Future<Output = ::core::result::Result<Outcome, ::codegen_runtime::ApiError>> + 'a>,
         >;
 
-        /// Picks the handler of a request. Arms only start a handler and `handle` awaits it, so this stays a
-        /// plain function whose size grows with the route count, not a future holding every handler's state.
-        fn route<'a, S: Service>(service: &'a S, method: ::worker::Method, incoming: Incoming<'a>) -> Answer<'a> {
+        /// Picks the handler of a request, and who may read its answer. Arms only start a handler and `handle`
+        /// awaits it, so this stays a plain function whose size grows with the route count, not a future
+        /// holding every handler's state.
+        fn route<'a, S: Service>(
+            service: &'a S,
+            method: ::worker::Method,
+            incoming: Incoming<'a>,
+        ) -> (::codegen_runtime::CorsAccess, Answer<'a>) {
             use ::worker::Method;
+            use ::codegen_runtime::CorsAccess;
             match incoming.segments {
                 #(#arms)*
                 _ => {
                     let message = ::std::format!("no route for {} {}", method, incoming.url.path());
-                    answered(::core::result::Result::Err(::codegen_runtime::ApiError::not_found(message)))
+                    (CorsAccess::Listed, answered(::core::result::Result::Err(::codegen_runtime::ApiError::not_found(message))))
                 }
             }
         }
@@ -107,8 +116,8 @@ pub fn render(model: &Model) -> TokenStream {
             ::std::boxed::Box::pin(::core::future::ready(result))
         }
 
-        fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
-            answered(CORS.preflight(incoming.origin, methods).map(Outcome::Complete).map_err(::core::convert::Into::into))
+        fn preflight<'a>(access: ::codegen_runtime::CorsAccess, incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
+            answered(CORS.preflight(access, incoming.origin, methods).map(Outcome::Complete).map_err(::core::convert::Into::into))
         }
 
         fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
@@ -186,12 +195,17 @@ fn path_arms(model: &Model) -> Vec<TokenStream> {
                 let handler = handler_name(route);
                 quote!(Method::#variant => start(#handler(service, incoming)),)
             });
+            // Validation makes every route of a path agree.
+            let access = match methods[0].1.cors {
+                RouteCors::Listed => quote!(CorsAccess::Listed),
+                RouteCors::Public => quote!(CorsAccess::Public),
+            };
             quote! {
-                #pattern => match method {
+                #pattern => (#access, match method {
                     #(#method_arms)*
-                    Method::Options => preflight(&incoming, #allow),
+                    Method::Options => preflight(#access, &incoming, #allow),
                     other => not_allowed(other, #allow),
-                },
+                }),
             }
         })
         .collect()

@@ -68,14 +68,15 @@ pub async fn handle<S: Service>(
         origin: origin.as_deref(),
     };
 
-    let outcome = match route(service, method, incoming).await {
+    let (access, answer) = route(service, method, incoming);
+    let outcome = match answer.await {
         ::core::result::Result::Ok(outcome) => outcome,
         ::core::result::Result::Err(error) => Outcome::Fresh(error.into_response()),
     };
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => CORS.finish(origin.as_deref(), response),
+        Outcome::Fresh(response) => CORS.finish(access, origin.as_deref(), response),
     }
 }
 
@@ -88,160 +89,265 @@ type Answer<'a> = ::core::pin::Pin<
     >,
 >;
 
-/// Picks the handler of a request. Arms only start a handler and `handle` awaits it, so this stays a
-/// plain function whose size grows with the route count, not a future holding every handler's state.
+/// Picks the handler of a request, and who may read its answer. Arms only start a handler and `handle`
+/// awaits it, so this stays a plain function whose size grows with the route count, not a future
+/// holding every handler's state.
 fn route<'a, S: Service>(
     service: &'a S,
     method: ::worker::Method,
     incoming: Incoming<'a>,
-) -> Answer<'a> {
+) -> (::codegen_runtime::CorsAccess, Answer<'a>) {
     use ::worker::Method;
+    use ::codegen_runtime::CorsAccess;
 
     match incoming.segments {
         [".well-known", "mcp.json"] => {
-            match method {
-                Method::Get => start(handle_mcp_manifest(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_mcp_manifest(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         [".well-known", "oauth-protected-resource"] => {
-            match method {
-                Method::Get => start(handle_oauth_protected_resource(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => {
+                        start(handle_oauth_protected_resource(service, incoming))
+                    }
+
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "rooms"] => {
-            match method {
-                Method::Get => start(handle_list_rooms(service, incoming)),
-                Method::Post => start(handle_create_room(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, POST, OPTIONS"),
-                other => not_allowed(other, "GET, POST, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_list_rooms(service, incoming)),
+                    Method::Post => start(handle_create_room(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, POST, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, POST, OPTIONS"),
+                },
+            )
         }
 
         ["auth", "callback"] => {
-            match method {
-                Method::Get => start(handle_sign_in_callback(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_sign_in_callback(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["auth", "legacy-callback"] => {
-            match method {
-                Method::Get => start(handle_legacy_callback(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_legacy_callback(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["auth", "login"] => {
-            match method {
-                Method::Get => start(handle_sign_in(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_sign_in(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["auth", "logout"] => {
-            match method {
-                Method::Get => start(handle_sign_out(service, incoming)),
-                Method::Post => start(handle_sign_out(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, POST, OPTIONS"),
-                other => not_allowed(other, "GET, POST, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_sign_out(service, incoming)),
+                    Method::Post => start(handle_sign_out(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, POST, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, POST, OPTIONS"),
+                },
+            )
         }
 
         ["docs"] => {
-            match method {
-                Method::Get => start(handle_reference_html(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_reference_html(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["docs.md"] => {
-            match method {
-                Method::Get => start(handle_reference_markdown(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_reference_markdown(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["health"] => {
-            match method {
-                Method::Get => start(handle_get_health(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_get_health(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["mcp"] => {
-            match method {
-                Method::Post => start(handle_mcp(service, incoming)),
-                Method::Delete => start(handle_mcp(service, incoming)),
-                Method::Options => preflight(&incoming, "POST, DELETE, OPTIONS"),
-                other => not_allowed(other, "POST, DELETE, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Post => start(handle_mcp(service, incoming)),
+                    Method::Delete => start(handle_mcp(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "POST, DELETE, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "POST, DELETE, OPTIONS"),
+                },
+            )
         }
 
         ["openapi.json"] => {
-            match method {
-                Method::Get => start(handle_openapi_document(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_openapi_document(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["ws"] => {
-            match method {
-                Method::Get => start(handle_counter_socket(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_counter_socket(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "rooms", _] => {
-            match method {
-                Method::Get => start(handle_get_room(service, incoming)),
-                Method::Put => start(handle_update_room(service, incoming)),
-                Method::Patch => start(handle_update_room(service, incoming)),
-                Method::Delete => start(handle_delete_room(service, incoming)),
-                Method::Options => {
-                    preflight(&incoming, "GET, PUT, PATCH, DELETE, OPTIONS")
-                }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_get_room(service, incoming)),
+                    Method::Put => start(handle_update_room(service, incoming)),
+                    Method::Patch => start(handle_update_room(service, incoming)),
+                    Method::Delete => start(handle_delete_room(service, incoming)),
+                    Method::Options => {
+                        preflight(
+                            CorsAccess::Listed,
+                            &incoming,
+                            "GET, PUT, PATCH, DELETE, OPTIONS",
+                        )
+                    }
 
-                other => not_allowed(other, "GET, PUT, PATCH, DELETE, OPTIONS"),
-            }
+                    other => not_allowed(other, "GET, PUT, PATCH, DELETE, OPTIONS"),
+                },
+            )
         }
 
         ["api", "rooms", _, "events"] => {
-            match method {
-                Method::Get => start(handle_room_events(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_room_events(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         ["api", "rooms", _, "messages", _] => {
-            match method {
-                Method::Get => start(handle_get_message(service, incoming)),
-                Method::Options => preflight(&incoming, "GET, OPTIONS"),
-                other => not_allowed(other, "GET, OPTIONS"),
-            }
+            (
+                CorsAccess::Listed,
+                match method {
+                    Method::Get => start(handle_get_message(service, incoming)),
+                    Method::Options => {
+                        preflight(CorsAccess::Listed, &incoming, "GET, OPTIONS")
+                    }
+
+                    other => not_allowed(other, "GET, OPTIONS"),
+                },
+            )
         }
 
         _ => {
             let message = ::std::format!(
                 "no route for {} {}", method, incoming.url.path()
             );
-            answered(
-                ::core::result::Result::Err(
-                    ::codegen_runtime::ApiError::not_found(message),
+            (
+                CorsAccess::Listed,
+                answered(
+                    ::core::result::Result::Err(
+                        ::codegen_runtime::ApiError::not_found(message),
+                    ),
                 ),
             )
         }
@@ -264,10 +370,14 @@ fn answered<'a>(
     ::std::boxed::Box::pin(::core::future::ready(result))
 }
 
-fn preflight<'a>(incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
+fn preflight<'a>(
+    access: ::codegen_runtime::CorsAccess,
+    incoming: &Incoming<'_>,
+    methods: &'static str,
+) -> Answer<'a> {
     answered(
         CORS
-            .preflight(incoming.origin, methods)
+            .preflight(access, incoming.origin, methods)
             .map(Outcome::Complete)
             .map_err(::core::convert::Into::into),
     )
