@@ -266,6 +266,12 @@ ORDERS = {
                    "others idle), wrk's seconds split into slices interleaved across the workers, the order "
                    "rotating from slice to slice, so that a slow or fast second of this machine falls on every "
                    "worker alike (see `bench/benchlib/runtime.py`). ",
+    "interleaved, balanced": "fresh servers every round; each endpoint and concurrency measured on every worker "
+                             "in turn (the others idle), wrk's seconds split into slices interleaved across the "
+                             "workers, the order changing from slice to slice so that a slow or fast second of "
+                             "this machine falls on every worker alike, and each worker follows each other "
+                             "equally often (a Williams design), so that what one leaves behind on the shared "
+                             "core does not fall on one more than another (see `bench/benchlib/runtime.py`). ",
     "back to back": "fresh servers every round, each endpoint and concurrency measured on every worker back to "
                     "back (the others idle), the order rotating from one measurement to the next. ",
 }

@@ -106,14 +106,25 @@ def measure_interleaved(paths: Paths, turn: list[Server], shift: int, endpoint: 
 
 def interleaved_throughput(paths: Paths, turn: list[Server], shift: int, endpoint: Endpoint, connections: int,
                            slice_seconds: list[int]) -> dict[Server, LoadResult]:
-    """wrk on every server of `turn`, one slice of `slice_seconds` each in turn, the order rotating from slice
-    to slice (starting `shift` along), so that a second when the machine runs slow or fast falls on every
-    worker alike; each server's slices combined. One slice is the servers back to back."""
+    """wrk on every server of `turn`, one slice of `slice_seconds` each in turn, the order changing from slice
+    to slice (`balanced_order`, starting `shift` along), so that a second when the machine runs slow or fast
+    falls on every worker alike; each server's slices combined. One slice is the servers back to back."""
     slices: dict[Server, list[LoadResult]] = {server: [] for server in turn}
     for index, seconds in enumerate(slice_seconds):
-        for server in rotated(turn, shift + index):
+        for server in balanced_order(turn, shift + index):
             slices[server].append(wrk(paths, server.port, endpoint, connections, seconds, server.process.pid))
     return {server: combined(results) for server, results in slices.items()}
+
+
+def balanced_order(items: list, index: int) -> list:
+    """The `index`th order of a Williams design: the rotations of `items`, then the rotations of `items`
+    reversed. Rotations alone keep each item behind the same one (with ours, Hono, the floor: the floor after
+    Hono in two slices of three, ours after the floor), so whatever a worker leaves behind on the shared core
+    (V8 finishing a collection or a compile once its load stops) would fall on one worker more than the
+    others. Over every 2×n consecutive orders, each item follows each other item equally often."""
+    cycle = index % (2 * len(items))
+    base = items if cycle < len(items) else items[::-1]
+    return rotated(base, cycle)
 
 
 def rotated(items: list, shift: int) -> list:
@@ -125,7 +136,7 @@ def rotated(items: list, shift: int) -> list:
 def throughput(paths: Paths, workers: list[Worker], date: str, profile: Profile, say) -> dict:
     rows, skipped = measure_rounds(paths, workers, date, profile, say)
     return {"rows": rows, "skipped": skipped, "endpoints": [e.key for e in ENDPOINTS],
-            "endpoint_requests": {e.key: e.describe() for e in ENDPOINTS}, "order": "interleaved"}
+            "endpoint_requests": {e.key: e.describe() for e in ENDPOINTS}, "order": "interleaved, balanced"}
 
 
 def cold_start(paths: Paths, workers: list[Worker], date: str, repeats: int, say) -> dict:
