@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 pub use crate::spec::{
     BearerMethod, DocumentKind, DurableObjectStorage, EndpointScheme, HttpMethod, KvNamespaceIds, NotFoundHandling,
-    StringFormat,
+    RouteCors, StringFormat,
 };
 
 #[derive(Debug, Clone)]
@@ -333,16 +333,13 @@ pub struct Route {
     pub errors: BTreeMap<u16, String>,
 }
 
-/// Which browser origins may read a route's answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteCors {
-    /// The spec's allowed origins, with its credentials setting.
-    Listed,
-    /// Any origin, without credentials.
-    Public,
-}
-
 impl Route {
+    /// Its methods and path, as the reference and the generated docs name it: `GET, POST /auth/logout`.
+    pub fn label(&self) -> String {
+        let methods: Vec<&str> = self.methods.iter().map(|m| m.as_str()).collect();
+        format!("{} {}", methods.join(", "), self.path)
+    }
+
     pub fn params_in(&self, location: ParamLocation) -> impl Iterator<Item = &Param> {
         self.params.iter().filter(move |p| p.location == location)
     }

@@ -529,7 +529,7 @@ pub struct RouteSpec {
     /// (`Access-Control-Allow-Origin: *`), for answers that are the same for every caller, such as health
     /// checks and discovery documents; not for routes with scopes, sign-in steps, streams or the MCP endpoint.
     #[serde(default)]
-    pub cors: RouteCorsSpec,
+    pub cors: RouteCors,
     #[serde(default)]
     pub path_params: BTreeMap<String, FieldSpec>,
     #[serde(default)]
@@ -550,7 +550,7 @@ pub struct RouteSpec {
 /// Which browser origins may read a route's answers (see `RouteSpec::cors`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum RouteCorsSpec {
+pub enum RouteCors {
     #[default]
     Listed,
     Public,

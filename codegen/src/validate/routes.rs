@@ -299,27 +299,24 @@ fn check_kind(
 /// A public route answers every origin alike and without credentials, so it must answer every caller alike
 /// too, and build its own answer (streams and the MCP endpoint check who is calling, by Origin or session).
 fn check_cors(check: &mut Checker<'_>, route: &spec::RouteSpec, kind: &RouteKind, at: &YamlPath) -> RouteCors {
-    match route.cors {
-        spec::RouteCorsSpec::Listed => RouteCors::Listed,
-        spec::RouteCorsSpec::Public => {
-            if !route.scopes.is_empty() {
-                check.error(
-                    at.key("cors"),
-                    "a public route cannot require scopes: its answer is the same for every origin and caller",
-                    "remove `cors: public`, or the route's `scopes`",
-                );
-            }
-            if !matches!(kind, RouteKind::Json | RouteKind::Redirect | RouteKind::Document(_)) {
-                check.error(
-                    at.key("cors"),
-                    "only JSON, redirect and document routes can be public",
-                    "remove `cors: public`: sign-in steps, event streams, WebSockets and the MCP endpoint answer \
-                     the `cors` section's origins only",
-                );
-            }
-            RouteCors::Public
+    if route.cors == RouteCors::Public {
+        if !route.scopes.is_empty() {
+            check.error(
+                at.key("cors"),
+                "a public route cannot require scopes: its answer is the same for every origin and caller",
+                "remove `cors: public`, or the route's `scopes`",
+            );
+        }
+        if !matches!(kind, RouteKind::Json | RouteKind::Redirect | RouteKind::Document(_)) {
+            check.error(
+                at.key("cors"),
+                "only JSON, redirect and document routes can be public",
+                "remove `cors: public`: sign-in steps, event streams, WebSockets and the MCP endpoint answer the \
+                 `cors` section's origins only",
+            );
         }
     }
+    route.cors
 }
 
 fn cors_name(cors: RouteCors) -> &'static str {

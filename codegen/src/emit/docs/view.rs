@@ -220,14 +220,7 @@ pub fn reference(model: &Model) -> Reference {
                 .routes
                 .iter()
                 .filter(|route| route.cors == RouteCors::Public)
-                .map(|route| RouteLink {
-                    label: format!(
-                        "{} {}",
-                        route.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "),
-                        route.path
-                    ),
-                    anchor: anchor("op", &route.id),
-                })
+                .map(|route| RouteLink { label: route.label(), anchor: anchor("op", &route.id) })
                 .collect(),
         }),
         mcp: mcp_view(model),
@@ -254,11 +247,7 @@ fn mcp_view(model: &Model) -> Option<McpView> {
             ToolView {
                 name: tool.name.clone(),
                 title: tool.title.clone(),
-                route: format!(
-                    "{} {}",
-                    route.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "),
-                    route.path
-                ),
+                route: route.label(),
                 route_anchor: anchor("op", &route.id),
                 scopes: route.scopes.clone(),
                 hints: hint_names

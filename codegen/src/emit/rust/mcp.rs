@@ -150,12 +150,7 @@ fn tool_method_body(model: &Model, tool: &McpTool) -> TokenStream {
     };
     let (input, input_arg) = input(route);
     let service_method = ident(&route.id);
-    let doc = format!(
-        " Tool `{}`: `{} {}`.",
-        tool.name,
-        route.methods.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", "),
-        route.path
-    );
+    let doc = format!(" Tool `{}`: `{}`.", tool.name, route.label());
     quote! {
         #[doc = #doc]
         async fn #method(
