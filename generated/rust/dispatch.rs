@@ -30,14 +30,15 @@ struct Incoming<'a> {
     url: &'a ::codegen_runtime::RequestUrl,
     segments: &'a [&'a str],
     execution: &'a ::worker::Context,
-    origin: ::core::option::Option<&'a str>,
+    /// The request's `Origin` header, read on first use: a public route's answer never needs it.
+    origin: &'a ::core::cell::OnceCell<::core::option::Option<::std::string::String>>,
 }
 
-impl Incoming<'_> {
-    fn context<'a>(
-        &'a self,
-        principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
-    ) -> RequestContext<'a> {
+impl<'a> Incoming<'a> {
+    fn context<'b>(
+        &'b self,
+        principal: ::core::option::Option<&'b ::codegen_runtime::auth::Principal>,
+    ) -> RequestContext<'b> {
         RequestContext {
             bindings: self.bindings,
             request: &self.request,
@@ -45,6 +46,17 @@ impl Incoming<'_> {
             execution: self.execution,
             principal,
         }
+    }
+
+    fn origin(&self) -> ::core::option::Option<&'a str> {
+        self.origin.get_or_init(|| self.request.origin()).as_deref()
+    }
+
+    /// The access of a path that answers the listed origins only. Its answer's CORS headers depend on
+    /// the origin, so it is read now, before a handler takes the request.
+    fn listed(&self) -> ::codegen_runtime::CorsAccess {
+        self.origin();
+        ::codegen_runtime::CorsAccess::Listed
     }
 }
 
@@ -57,7 +69,8 @@ pub async fn handle<S: Service>(
     execution: ::worker::Context,
 ) -> ::worker::Result<::worker::web_sys::Response> {
     let bindings = Bindings::new(env);
-    let ::codegen_runtime::RequestHead { method, url, origin } = request.head()?;
+    let ::codegen_runtime::RequestHead { method, url } = request.head()?;
+    let origin = ::core::cell::OnceCell::new();
     let segments: ::std::vec::Vec<&str> = url.path().split('/').skip(1).collect();
     let incoming = Incoming {
         request,
@@ -65,7 +78,7 @@ pub async fn handle<S: Service>(
         url: &url,
         segments: &segments,
         execution: &execution,
-        origin: origin.as_deref(),
+        origin: &origin,
     };
 
     let (access, answer) = route(service, method, incoming);
@@ -76,7 +89,13 @@ pub async fn handle<S: Service>(
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => CORS.finish(access, origin.as_deref(), response),
+        Outcome::Fresh(response) => {
+            CORS.finish(
+                access,
+                origin.get().and_then(::core::option::Option::as_deref),
+                response,
+            )
+        }
     }
 }
 
@@ -134,7 +153,7 @@ fn route<'a, S: Service>(
 
         ["api", "control"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Post => start(handle_post_control(service, incoming)),
                     Method::Options => {
@@ -162,7 +181,7 @@ fn route<'a, S: Service>(
 
         ["api", "logs"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_get_logs(service, incoming)),
                     Method::Options => {
@@ -176,7 +195,7 @@ fn route<'a, S: Service>(
 
         ["api", "metrics"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_get_metrics(service, incoming)),
                     Method::Options => {
@@ -190,7 +209,7 @@ fn route<'a, S: Service>(
 
         ["api", "runs"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_get_runs(service, incoming)),
                     Method::Options => {
@@ -204,7 +223,7 @@ fn route<'a, S: Service>(
 
         ["api", "test-flow"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Post => start(handle_post_test_flow(service, incoming)),
                     Method::Options => {
@@ -218,7 +237,7 @@ fn route<'a, S: Service>(
 
         ["api", "traces"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_get_traces(service, incoming)),
                     Method::Options => {
@@ -232,7 +251,7 @@ fn route<'a, S: Service>(
 
         ["auth", "callback"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_auth_callback(service, incoming)),
                     Method::Options => {
@@ -246,7 +265,7 @@ fn route<'a, S: Service>(
 
         ["auth", "login"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_auth_login(service, incoming)),
                     Method::Options => {
@@ -260,7 +279,7 @@ fn route<'a, S: Service>(
 
         ["auth", "logout"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_auth_logout(service, incoming)),
                     Method::Post => start(handle_auth_logout(service, incoming)),
@@ -275,7 +294,7 @@ fn route<'a, S: Service>(
 
         ["docs"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_api_reference(service, incoming)),
                     Method::Options => {
@@ -289,7 +308,7 @@ fn route<'a, S: Service>(
 
         ["events"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_events(service, incoming)),
                     Method::Options => {
@@ -303,7 +322,7 @@ fn route<'a, S: Service>(
 
         ["mcp"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_mcp(service, incoming)),
                     Method::Post => start(handle_mcp(service, incoming)),
@@ -340,7 +359,7 @@ fn route<'a, S: Service>(
                 "no route for {} {}", method, incoming.url.path()
             );
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 answered(
                     ::core::result::Result::Err(
                         ::codegen_runtime::ApiError::not_found(message),
@@ -374,7 +393,7 @@ fn preflight<'a>(
 ) -> Answer<'a> {
     answered(
         CORS
-            .preflight(access, incoming.origin, methods)
+            .preflight(access, incoming.origin(), methods)
             .map(Outcome::Complete)
             .map_err(::core::convert::Into::into),
     )
@@ -655,9 +674,10 @@ async fn handle_events<S: Service>(
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     let stub = incoming.bindings.realtime_shared()?;
+    let origin = incoming.origin();
     let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
-        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
+        Outcome::Complete(CORS.apply_to_forwarded(origin, response)?.into()),
     )
 }
 
@@ -668,14 +688,15 @@ async fn handle_mcp<S: Service>(
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     if ::codegen_runtime::mcp::is_websocket_upgrade(&incoming.request)? {
         let stub = incoming.bindings.realtime_shared()?;
+        let origin = incoming.origin();
         let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
         return ::core::result::Result::Ok(
-            Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
+            Outcome::Complete(CORS.apply_to_forwarded(origin, response)?.into()),
         );
     }
 
     ::codegen_runtime::mcp::check_origin(
-        incoming.origin,
+        incoming.origin(),
         &CORS,
         incoming.bindings.current_environment().origin(),
     )?;

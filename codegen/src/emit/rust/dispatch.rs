@@ -41,12 +41,24 @@ pub fn render(model: &Model) -> TokenStream {
             url: &'a ::codegen_runtime::RequestUrl,
             segments: &'a [&'a str],
             execution: &'a ::worker::Context,
-            origin: ::core::option::Option<&'a str>,
+            /// The request's `Origin` header, read on first use: a public route's answer never needs it.
+            origin: &'a ::core::cell::OnceCell<::core::option::Option<::std::string::String>>,
         }
 
-        impl Incoming<'_> {
-            fn context<'a>(&'a self, principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>) -> RequestContext<'a> {
+        impl<'a> Incoming<'a> {
+            fn context<'b>(&'b self, principal: ::core::option::Option<&'b ::codegen_runtime::auth::Principal>) -> RequestContext<'b> {
                 RequestContext { bindings: self.bindings, request: &self.request, url: self.url, execution: self.execution, principal }
+            }
+
+            fn origin(&self) -> ::core::option::Option<&'a str> {
+                self.origin.get_or_init(|| self.request.origin()).as_deref()
+            }
+
+            /// The access of a path that answers the listed origins only. Its answer's CORS headers depend on
+            /// the origin, so it is read now, before a handler takes the request.
+            fn listed(&self) -> ::codegen_runtime::CorsAccess {
+                self.origin();
+                ::codegen_runtime::CorsAccess::Listed
             }
         }
 
@@ -59,7 +71,8 @@ pub fn render(model: &Model) -> TokenStream {
             execution: ::worker::Context,
         ) -> ::worker::Result<::worker::web_sys::Response> {
             let bindings = Bindings::new(env);
-            let ::codegen_runtime::RequestHead { method, url, origin } = request.head()?;
+            let ::codegen_runtime::RequestHead { method, url } = request.head()?;
+            let origin = ::core::cell::OnceCell::new();
             let segments: ::std::vec::Vec<&str> = url.path().split('/').skip(1).collect();
             let incoming = Incoming {
                 request,
@@ -67,7 +80,7 @@ pub fn render(model: &Model) -> TokenStream {
                 url: &url,
                 segments: &segments,
                 execution: &execution,
-                origin: origin.as_deref(),
+                origin: &origin,
             };
             let (access, answer) = route(service, method, incoming);
             let outcome = match answer.await {
@@ -76,7 +89,8 @@ pub fn render(model: &Model) -> TokenStream {
             };
             match outcome {
                 Outcome::Complete(response) => ::core::result::Result::Ok(response),
-                Outcome::Fresh(response) => CORS.finish(access, origin.as_deref(), response),
+                // A listed path's route read the origin; a public path's answer does not look at it.
+                Outcome::Fresh(response) => CORS.finish(access, origin.get().and_then(::core::option::Option::as_deref), response),
             }
         }
 
@@ -99,7 +113,7 @@ pub fn render(model: &Model) -> TokenStream {
                 #(#arms)*
                 _ => {
                     let message = ::std::format!("no route for {} {}", method, incoming.url.path());
-                    (CorsAccess::Listed, answered(::core::result::Result::Err(::codegen_runtime::ApiError::not_found(message))))
+                    (incoming.listed(), answered(::core::result::Result::Err(::codegen_runtime::ApiError::not_found(message))))
                 }
             }
         }
@@ -117,7 +131,7 @@ pub fn render(model: &Model) -> TokenStream {
         }
 
         fn preflight<'a>(access: ::codegen_runtime::CorsAccess, incoming: &Incoming<'_>, methods: &'static str) -> Answer<'a> {
-            answered(CORS.preflight(access, incoming.origin, methods).map(Outcome::Complete).map_err(::core::convert::Into::into))
+            answered(CORS.preflight(access, incoming.origin(), methods).map(Outcome::Complete).map_err(::core::convert::Into::into))
         }
 
         fn not_allowed<'a>(method: ::worker::Method, allow: &'static str) -> Answer<'a> {
@@ -195,13 +209,14 @@ fn path_arms(model: &Model) -> Vec<TokenStream> {
                 let handler = handler_name(route);
                 quote!(Method::#variant => start(#handler(service, incoming)),)
             });
-            // Validation makes every route of a path agree.
-            let access = match methods[0].1.cors {
-                RouteCors::Listed => quote!(CorsAccess::Listed),
-                RouteCors::Public => quote!(CorsAccess::Public),
+            // Validation makes every route of a path agree. A listed path reads the origin as it picks the
+            // handler (`listed`), since its answer's headers depend on it.
+            let (access, picked) = match methods[0].1.cors {
+                RouteCors::Listed => (quote!(CorsAccess::Listed), quote!(incoming.listed())),
+                RouteCors::Public => (quote!(CorsAccess::Public), quote!(CorsAccess::Public)),
             };
             quote! {
-                #pattern => (#access, match method {
+                #pattern => (#picked, match method {
                     #(#method_arms)*
                     Method::Options => preflight(#access, &incoming, #allow),
                     other => not_allowed(other, #allow),
@@ -384,14 +399,15 @@ fn mcp(websocket: Option<&str>) -> TokenStream {
         quote! {
             if ::codegen_runtime::mcp::is_websocket_upgrade(&incoming.request)? {
                 let stub = incoming.bindings.#shared()?;
+                let origin = incoming.origin();
                 let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
-                return ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()));
+                return ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(origin, response)?.into()));
             }
         }
     });
     quote! {
         #upgrade
-        ::codegen_runtime::mcp::check_origin(incoming.origin, &CORS, incoming.bindings.current_environment().origin())?;
+        ::codegen_runtime::mcp::check_origin(incoming.origin(), &CORS, incoming.bindings.current_environment().origin())?;
         let env = incoming.bindings.env();
         let exchange = ::codegen_runtime::mcp::read(&mut incoming.request, env, &super::mcp::SERVER).await?;
         let host = super::mcp::Host { service, context: incoming.context(::core::option::Option::None) };
@@ -405,7 +421,8 @@ fn forward(binding: &str) -> TokenStream {
     let shared = format_ident!("{}_shared", snake_case(binding));
     quote! {
         let stub = incoming.bindings.#shared()?;
+        let origin = incoming.origin();
         let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
-        ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()))
+        ::core::result::Result::Ok(Outcome::Complete(CORS.apply_to_forwarded(origin, response)?.into()))
     }
 }

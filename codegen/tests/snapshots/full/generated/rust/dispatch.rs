@@ -30,14 +30,15 @@ struct Incoming<'a> {
     url: &'a ::codegen_runtime::RequestUrl,
     segments: &'a [&'a str],
     execution: &'a ::worker::Context,
-    origin: ::core::option::Option<&'a str>,
+    /// The request's `Origin` header, read on first use: a public route's answer never needs it.
+    origin: &'a ::core::cell::OnceCell<::core::option::Option<::std::string::String>>,
 }
 
-impl Incoming<'_> {
-    fn context<'a>(
-        &'a self,
-        principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
-    ) -> RequestContext<'a> {
+impl<'a> Incoming<'a> {
+    fn context<'b>(
+        &'b self,
+        principal: ::core::option::Option<&'b ::codegen_runtime::auth::Principal>,
+    ) -> RequestContext<'b> {
         RequestContext {
             bindings: self.bindings,
             request: &self.request,
@@ -45,6 +46,17 @@ impl Incoming<'_> {
             execution: self.execution,
             principal,
         }
+    }
+
+    fn origin(&self) -> ::core::option::Option<&'a str> {
+        self.origin.get_or_init(|| self.request.origin()).as_deref()
+    }
+
+    /// The access of a path that answers the listed origins only. Its answer's CORS headers depend on
+    /// the origin, so it is read now, before a handler takes the request.
+    fn listed(&self) -> ::codegen_runtime::CorsAccess {
+        self.origin();
+        ::codegen_runtime::CorsAccess::Listed
     }
 }
 
@@ -57,7 +69,8 @@ pub async fn handle<S: Service>(
     execution: ::worker::Context,
 ) -> ::worker::Result<::worker::web_sys::Response> {
     let bindings = Bindings::new(env);
-    let ::codegen_runtime::RequestHead { method, url, origin } = request.head()?;
+    let ::codegen_runtime::RequestHead { method, url } = request.head()?;
+    let origin = ::core::cell::OnceCell::new();
     let segments: ::std::vec::Vec<&str> = url.path().split('/').skip(1).collect();
     let incoming = Incoming {
         request,
@@ -65,7 +78,7 @@ pub async fn handle<S: Service>(
         url: &url,
         segments: &segments,
         execution: &execution,
-        origin: origin.as_deref(),
+        origin: &origin,
     };
 
     let (access, answer) = route(service, method, incoming);
@@ -76,7 +89,13 @@ pub async fn handle<S: Service>(
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => CORS.finish(access, origin.as_deref(), response),
+        Outcome::Fresh(response) => {
+            CORS.finish(
+                access,
+                origin.get().and_then(::core::option::Option::as_deref),
+                response,
+            )
+        }
     }
 }
 
@@ -103,7 +122,7 @@ fn route<'a, S: Service>(
     match incoming.segments {
         [".well-known", "mcp.json"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_mcp_manifest(service, incoming)),
                     Method::Options => {
@@ -117,7 +136,7 @@ fn route<'a, S: Service>(
 
         [".well-known", "oauth-protected-resource"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => {
                         start(handle_oauth_protected_resource(service, incoming))
@@ -134,7 +153,7 @@ fn route<'a, S: Service>(
 
         ["api", "rooms"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_list_rooms(service, incoming)),
                     Method::Post => start(handle_create_room(service, incoming)),
@@ -149,7 +168,7 @@ fn route<'a, S: Service>(
 
         ["auth", "callback"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_sign_in_callback(service, incoming)),
                     Method::Options => {
@@ -163,7 +182,7 @@ fn route<'a, S: Service>(
 
         ["auth", "legacy-callback"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_legacy_callback(service, incoming)),
                     Method::Options => {
@@ -177,7 +196,7 @@ fn route<'a, S: Service>(
 
         ["auth", "login"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_sign_in(service, incoming)),
                     Method::Options => {
@@ -191,7 +210,7 @@ fn route<'a, S: Service>(
 
         ["auth", "logout"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_sign_out(service, incoming)),
                     Method::Post => start(handle_sign_out(service, incoming)),
@@ -206,7 +225,7 @@ fn route<'a, S: Service>(
 
         ["docs"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_reference_html(service, incoming)),
                     Method::Options => {
@@ -220,7 +239,7 @@ fn route<'a, S: Service>(
 
         ["docs.md"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_reference_markdown(service, incoming)),
                     Method::Options => {
@@ -234,7 +253,7 @@ fn route<'a, S: Service>(
 
         ["health"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_get_health(service, incoming)),
                     Method::Options => {
@@ -248,7 +267,7 @@ fn route<'a, S: Service>(
 
         ["mcp"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Post => start(handle_mcp(service, incoming)),
                     Method::Delete => start(handle_mcp(service, incoming)),
@@ -263,7 +282,7 @@ fn route<'a, S: Service>(
 
         ["openapi.json"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_openapi_document(service, incoming)),
                     Method::Options => {
@@ -277,7 +296,7 @@ fn route<'a, S: Service>(
 
         ["ws"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_counter_socket(service, incoming)),
                     Method::Options => {
@@ -291,7 +310,7 @@ fn route<'a, S: Service>(
 
         ["api", "rooms", _] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_get_room(service, incoming)),
                     Method::Put => start(handle_update_room(service, incoming)),
@@ -312,7 +331,7 @@ fn route<'a, S: Service>(
 
         ["api", "rooms", _, "events"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_room_events(service, incoming)),
                     Method::Options => {
@@ -326,7 +345,7 @@ fn route<'a, S: Service>(
 
         ["api", "rooms", _, "messages", _] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_get_message(service, incoming)),
                     Method::Options => {
@@ -343,7 +362,7 @@ fn route<'a, S: Service>(
                 "no route for {} {}", method, incoming.url.path()
             );
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 answered(
                     ::core::result::Result::Err(
                         ::codegen_runtime::ApiError::not_found(message),
@@ -377,7 +396,7 @@ fn preflight<'a>(
 ) -> Answer<'a> {
     answered(
         CORS
-            .preflight(access, incoming.origin, methods)
+            .preflight(access, incoming.origin(), methods)
             .map(Outcome::Complete)
             .map_err(::core::convert::Into::into),
     )
@@ -548,9 +567,10 @@ async fn handle_room_events<S: Service>(
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     super::auth::authorize(&incoming.request, incoming.bindings, &["rooms.read"]).await?;
     let stub = incoming.bindings.rooms_shared()?;
+    let origin = incoming.origin();
     let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
-        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
+        Outcome::Complete(CORS.apply_to_forwarded(origin, response)?.into()),
     )
 }
 
@@ -560,7 +580,7 @@ async fn handle_mcp<S: Service>(
     mut incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     ::codegen_runtime::mcp::check_origin(
-        incoming.origin,
+        incoming.origin(),
         &CORS,
         incoming.bindings.current_environment().origin(),
     )?;
@@ -586,9 +606,10 @@ async fn handle_counter_socket<S: Service>(
     incoming: Incoming<'_>,
 ) -> ::core::result::Result<Outcome, ::codegen_runtime::ApiError> {
     let stub = incoming.bindings.counter_shared()?;
+    let origin = incoming.origin();
     let response = stub.fetch_with_request(incoming.request.into_worker()).await?;
     ::core::result::Result::Ok(
-        Outcome::Complete(CORS.apply_to_forwarded(incoming.origin, response)?.into()),
+        Outcome::Complete(CORS.apply_to_forwarded(origin, response)?.into()),
     )
 }
 

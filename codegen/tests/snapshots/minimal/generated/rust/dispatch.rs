@@ -30,14 +30,15 @@ struct Incoming<'a> {
     url: &'a ::codegen_runtime::RequestUrl,
     segments: &'a [&'a str],
     execution: &'a ::worker::Context,
-    origin: ::core::option::Option<&'a str>,
+    /// The request's `Origin` header, read on first use: a public route's answer never needs it.
+    origin: &'a ::core::cell::OnceCell<::core::option::Option<::std::string::String>>,
 }
 
-impl Incoming<'_> {
-    fn context<'a>(
-        &'a self,
-        principal: ::core::option::Option<&'a ::codegen_runtime::auth::Principal>,
-    ) -> RequestContext<'a> {
+impl<'a> Incoming<'a> {
+    fn context<'b>(
+        &'b self,
+        principal: ::core::option::Option<&'b ::codegen_runtime::auth::Principal>,
+    ) -> RequestContext<'b> {
         RequestContext {
             bindings: self.bindings,
             request: &self.request,
@@ -45,6 +46,17 @@ impl Incoming<'_> {
             execution: self.execution,
             principal,
         }
+    }
+
+    fn origin(&self) -> ::core::option::Option<&'a str> {
+        self.origin.get_or_init(|| self.request.origin()).as_deref()
+    }
+
+    /// The access of a path that answers the listed origins only. Its answer's CORS headers depend on
+    /// the origin, so it is read now, before a handler takes the request.
+    fn listed(&self) -> ::codegen_runtime::CorsAccess {
+        self.origin();
+        ::codegen_runtime::CorsAccess::Listed
     }
 }
 
@@ -57,7 +69,8 @@ pub async fn handle<S: Service>(
     execution: ::worker::Context,
 ) -> ::worker::Result<::worker::web_sys::Response> {
     let bindings = Bindings::new(env);
-    let ::codegen_runtime::RequestHead { method, url, origin } = request.head()?;
+    let ::codegen_runtime::RequestHead { method, url } = request.head()?;
+    let origin = ::core::cell::OnceCell::new();
     let segments: ::std::vec::Vec<&str> = url.path().split('/').skip(1).collect();
     let incoming = Incoming {
         request,
@@ -65,7 +78,7 @@ pub async fn handle<S: Service>(
         url: &url,
         segments: &segments,
         execution: &execution,
-        origin: origin.as_deref(),
+        origin: &origin,
     };
 
     let (access, answer) = route(service, method, incoming);
@@ -76,7 +89,13 @@ pub async fn handle<S: Service>(
 
     match outcome {
         Outcome::Complete(response) => ::core::result::Result::Ok(response),
-        Outcome::Fresh(response) => CORS.finish(access, origin.as_deref(), response),
+        Outcome::Fresh(response) => {
+            CORS.finish(
+                access,
+                origin.get().and_then(::core::option::Option::as_deref),
+                response,
+            )
+        }
     }
 }
 
@@ -103,7 +122,7 @@ fn route<'a, S: Service>(
     match incoming.segments {
         ["openapi.json"] => {
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 match method {
                     Method::Get => start(handle_openapi_document(service, incoming)),
                     Method::Options => {
@@ -120,7 +139,7 @@ fn route<'a, S: Service>(
                 "no route for {} {}", method, incoming.url.path()
             );
             (
-                CorsAccess::Listed,
+                incoming.listed(),
                 answered(
                     ::core::result::Result::Err(
                         ::codegen_runtime::ApiError::not_found(message),
@@ -154,7 +173,7 @@ fn preflight<'a>(
 ) -> Answer<'a> {
     answered(
         CORS
-            .preflight(access, incoming.origin, methods)
+            .preflight(access, incoming.origin(), methods)
             .map(Outcome::Complete)
             .map_err(::core::convert::Into::into),
     )
