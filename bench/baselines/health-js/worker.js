@@ -1,6 +1,6 @@
 // Ours' `GET /api/health` answer written directly in JavaScript: the same bytes (but the timestamp) and the
-// same headers, from the same reads of the request (method, URL, and Origin for the other paths) and of the
-// environment. It is what
+// same headers, from the same reads of the request (method and URL; Origin only for the other paths, whose
+// answers depend on it, as ours reads it only for routes of the allow list) and of the environment. It is what
 // the answer itself costs in workerd, apart from Rust, wasm and the generator: `bench/health-js` runs it
 // beside ours and the floor (see bench/README.md, "Health at one connection").
 const ALLOWED_ORIGINS = ["https://chatgpt.com", "https://chat.openai.com"];
@@ -30,9 +30,9 @@ export class RealtimeSession {}
 
 export default {
   fetch(request, env) {
-    const origin = request.headers.get("Origin");
     const { pathname } = new URL(request.url);
     if (pathname !== "/api/health" || request.method !== "GET") {
+      const origin = request.headers.get("Origin");
       return new Response('{"error":"not_found"}', { status: 404, headers: headersFor(origin) });
     }
     const bindings = BINDINGS.map(([kind, name]) => ({ available: env[name] !== undefined, kind, name }));
